@@ -1,0 +1,232 @@
+"""The planner's output: promises, schedules, purchases, load and an honest solver report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from optimizer.engine import PlanState
+
+PromiseStatus = Literal["on_time", "late", "cannot_plan"]
+PlanStatus = Literal["optimized", "constructive"]
+DemandKind = Literal["sale", "quotation", "manufacturing"]
+SolverStatus = Literal["optimal", "feasible", "no_solution", "not_needed", "disabled", "error"]
+
+
+@dataclass(frozen=True)
+class PlannerSettings:
+    """How the planner behaves; defaults suit a small manufacturer.
+
+    ``quotations_hold_capacity``: open quotations keep the capacity and material they were
+    promised, so later quotations are promised after them. ``purchase_grouping_days``: new
+    purchases of one product from one vendor needed within this many days become one suggestion.
+    ``solver``: "highs" (default), "cbc" or "none" (constructive plan only).
+    """
+
+    horizon_days: int = 180
+    quotations_hold_capacity: bool = False
+    purchase_grouping_days: int = 7
+    solver: Literal["highs", "cbc", "none"] = "highs"
+    time_limit_seconds: float = 10.0
+    mip_gap: float = 0.01
+    improvement_batch: int = 150
+
+    def __post_init__(self) -> None:
+        if self.horizon_days < 1:
+            raise ValueError(f"horizon_days must be at least 1, got {self.horizon_days}")
+        if self.purchase_grouping_days < 0:
+            raise ValueError("purchase_grouping_days must be zero or more, "
+                             f"got {self.purchase_grouping_days}")
+        if self.solver not in ("highs", "cbc", "none"):
+            raise ValueError(f"solver must be highs, cbc or none, got {self.solver!r}")
+        if self.time_limit_seconds <= 0:
+            raise ValueError(f"time_limit_seconds must be positive, got {self.time_limit_seconds}")
+        if not 0 <= self.mip_gap < 1:
+            raise ValueError(f"mip_gap must be in [0, 1), got {self.mip_gap}")
+
+
+@dataclass(frozen=True)
+class DemandRef:
+    """The demand a schedule, purchase or delivery serves (pegging)."""
+
+    kind: DemandKind
+    id: int
+    name: str
+    line_id: int | None = None
+    quantity: float = 0.0
+
+
+@dataclass(frozen=True)
+class LinePromise:
+    line_id: int
+    product_id: int
+    quantity: float
+    lead_time_date: dt.date
+    promise_date: dt.date | None
+    status: PromiseStatus
+    reason: str
+
+
+@dataclass(frozen=True)
+class OrderPromise:
+    """The promise for one sale order or quotation; the order date is its latest line's."""
+
+    order_id: int
+    name: str
+    customer: str
+    state: str
+    asked_date: dt.date | None
+    lead_time_date: dt.date
+    promise_date: dt.date | None
+    status: PromiseStatus
+    reason: str
+    lines: tuple[LinePromise, ...]
+    holds_capacity: bool
+
+
+@dataclass(frozen=True)
+class Booking:
+    date: dt.date
+    hours: float
+
+
+@dataclass(frozen=True)
+class ScheduledOperation:
+    name: str
+    workcenter_id: int
+    hours: float
+    bookings: tuple[Booking, ...]
+    operation_id: int | None = None
+    workorder_id: int | None = None
+
+    @property
+    def start(self) -> dt.date | None:
+        return self.bookings[0].date if self.bookings else None
+
+    @property
+    def finish(self) -> dt.date | None:
+        return self.bookings[-1].date if self.bookings else None
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """Production of ``quantity`` of a product: an open manufacturing order (with its id) or
+    a planned one. Components are consumed on ``start``; the product is available on ``finish``.
+    ``quotation_id`` is set when the job exists only in that quotation's inquiry."""
+
+    key: str
+    product_id: int
+    quantity: float
+    start: dt.date
+    finish: dt.date
+    operations: tuple[ScheduledOperation, ...]
+    components: tuple[tuple[int, float], ...]
+    serves: tuple[DemandRef, ...]
+    manufacturing_order_id: int | None = None
+    bom_id: int | None = None
+    quotation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PurchaseSuggestion:
+    """Buy ``quantity`` (product unit) from ``vendor_id`` by ``order_by`` so it arrives by
+    ``need_date``."""
+
+    key: str
+    product_id: int
+    vendor_id: int
+    quantity: float
+    order_by: dt.date
+    need_date: dt.date
+    lead_days: float
+    serves: tuple[DemandRef, ...]
+    quotation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    order_id: int
+    line_id: int
+    product_id: int
+    quantity: float
+    date: dt.date
+    quotation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class WorkCenterLoad:
+    workcenter_id: int
+    date: dt.date
+    available_hours: float
+    planned_hours: float
+
+    @property
+    def utilization(self) -> float:
+        if self.available_hours <= 0:
+            return 1.0 if self.planned_hours > 0 else 0.0
+        return self.planned_hours / self.available_hours
+
+
+@dataclass(frozen=True)
+class SolverReport:
+    """What the improving model really did, in the solver's own terms.
+
+    ``status`` is read from the solver (HiGHS model status / PuLP ``sol_status``), not from
+    PuLP's ``status`` which says "Optimal" after a time limit for some solvers.
+    """
+
+    solver: str
+    status: SolverStatus
+    message: str
+    seconds: float = 0.0
+    gap: float | None = None
+    objective_before: float | None = None
+    objective_after: float | None = None
+    variables: int = 0
+    constraints: int = 0
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The result of one planner run. ``status`` is "optimized" when the model's proposal was
+    better than the constructive plan and was kept, "constructive" otherwise."""
+
+    status: PlanStatus
+    created_at: dt.datetime
+    today: dt.date
+    horizon_end: dt.date
+    orders: tuple[OrderPromise, ...]
+    jobs: tuple[ScheduledJob, ...]
+    purchases: tuple[PurchaseSuggestion, ...]
+    deliveries: tuple[Delivery, ...]
+    load: tuple[WorkCenterLoad, ...]
+    solver: SolverReport
+    settings: PlannerSettings
+    objective: float
+    warnings: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+    state: PlanState | None = field(default=None, repr=False, compare=False)
+
+    def order(self, order_id: int) -> OrderPromise:
+        """The promise for one order; KeyError if the plan has none."""
+        for promise in self.orders:
+            if promise.order_id == order_id:
+                return promise
+        raise KeyError(f"no sale order or quotation {order_id} in this plan")
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for logs and the run record."""
+        statuses = [promise.status for promise in self.orders]
+        return {
+            "status": self.status,
+            "orders": len(self.orders),
+            "on_time": statuses.count("on_time"),
+            "late": statuses.count("late"),
+            "cannot_plan": statuses.count("cannot_plan"),
+            "jobs": len(self.jobs),
+            "purchases": len(self.purchases),
+            "warnings": len(self.warnings),
+            "solver": self.solver.status,
+        }
