@@ -497,10 +497,12 @@ class Engine:
             best_delay = delay
             wc = operation.workcenter_id
             if start > operation.earliest:
-                waited = range(operation.earliest, start)
-                closed = all(self.capacity[wc][day] <= EPS for day in waited)
-                best = Cause("closed" if closed else "capacity", op_finish, product_id,
-                             workcenter_id=wc, hours=operation.hours, until=start - 1)
+                # the last day it could have worked but was booked (or, if none, it was closed)
+                capacity = self.capacity[wc]
+                booked = [day for day in range(operation.earliest, start) if capacity[day] > EPS]
+                best = Cause("capacity" if booked else "closed", op_finish, product_id,
+                             workcenter_id=wc, hours=operation.hours,
+                             until=booked[-1] if booked else start - 1)
             else:
                 best = Cause("busy", op_finish, product_id, workcenter_id=wc,
                              hours=operation.hours, until=op_finish)

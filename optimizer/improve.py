@@ -141,8 +141,8 @@ class _Model:
         self._capacity()
         self._release_capacity()
         self._objective()
-        self.variables = len(self.prob.variables())
-        self.constraints = len(self.prob.constraints)
+        self.variables = self.prob.numVariables()
+        self.constraints = self.prob.numConstraints()
 
     def _free_capacity(self, state: PlanState) -> dict[int, list[float]]:
         """Hours per work center and period left by everything outside the batch."""
@@ -167,9 +167,10 @@ class _Model:
     def _variables(self) -> None:
         for order in self.orders:
             for t in range(self._first_period(order), self.periods):
-                self.done[order.order_id, t] = pulp.LpVariable(
+                self.done[order.order_id, t] = self.prob.add_variable(
                     f"done_{order.order_id}_{t}", cat=pulp.LpBinary)
-            self.tardy[order.order_id] = pulp.LpVariable(f"tardy_{order.order_id}", lowBound=0)
+            self.tardy[order.order_id] = self.prob.add_variable(f"tardy_{order.order_id}",
+                                                                lowBound=0)
 
     def _monotony(self) -> None:
         for order in self.orders:
