@@ -382,7 +382,8 @@ def test_bought_product_without_vendor_says_so():
     gadget = f.product("Gadget", "buy")
     order = f.order({gadget: 1}, asked=3)
     _, result = planned(f)
-    assert result.order(order).reason == "Gadget is bought but has no vendor: add one on the product."
+    assert result.order(order).reason == (
+        "Gadget is bought but has no vendor: add one on the product.")
 
 
 def test_odoo_lead_time_date_follows_the_shipping_policy():
