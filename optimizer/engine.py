@@ -284,7 +284,9 @@ class Engine:
                 ready, cause = day, component_cause
         started = any(wo.started for wo in mo.work_orders)
         operations: list[OperationRecord] = []
-        earliest = 0 if started else ready
+        # a released order keeps its scheduled start: it does not jump ahead of other work
+        released = (mo.planned_start - self.today).days if mo.planned_start else 0
+        earliest = 0 if started else max(ready, released, 0)
         finish = earliest
         for wo in sorted(mo.work_orders, key=lambda w: (w.sequence, w.id)):
             slot = fork.find_slot(wo.workcenter_id, finish, wo.remaining_hours)

@@ -58,11 +58,11 @@ class Explainer:
             return (f"{product} must be bought from {self._vendor(cause.vendor_id)}: "
                     f"{days} days lead time, arrives on {self.date(cause.day or 0)}.")
         if kind == "production":
-            text = f"{product} comes from {cause.ref}, finishing on {self.date(cause.day or 0)}"
+            finishing = f"{cause.ref} finishes on {self.date(cause.day or 0)}"
             if cause.inner is not None:
-                inner = self.sentence(cause.inner, cause.product_id)
-                return f"{text}: {inner[0].lower()}{inner[1:]}"
-            return text + "."
+                inner = self.sentence(cause.inner, cause.product_id).rstrip(".")
+                return f"{inner}, so {finishing}."
+            return f"{product} comes from {cause.ref}, which {finishing.split(' ', 1)[1]}."
         if kind == "capacity":
             return (f"{self._workcenter(cause.workcenter_id)} is fully booked until "
                     f"{self.date(cause.until or 0)}{suffix}.")

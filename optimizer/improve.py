@@ -57,11 +57,14 @@ def improve(engine: Engine, state: PlanState, objective: float) -> ImproveOutcom
     if settings.solver == "none":
         return ImproveOutcome(None, SolverReport(solver_name, "disabled",
                                                  "improvement switched off (solver = none)"))
-    orders = _batch(engine, state)
-    if orders is None:
-        return ImproveOutcome(None, SolverReport(
-            solver_name, "not_needed", "every confirmed order is on time in the constructive "
-            "plan", objective_before=objective, objective_after=objective))
+    orders, late = _batch(engine, state)
+    if not orders:
+        message = ("every confirmed order is on time in the constructive plan" if not late else
+                   f"{late} late confirmed orders wait for material or open manufacturing "
+                   "orders, which re-sequencing cannot change")
+        return ImproveOutcome(None, SolverReport(solver_name, "not_needed", message,
+                                                 objective_before=objective,
+                                                 objective_after=objective))
     started = time.perf_counter()
     model = _Model(engine, state, orders)
     try:
@@ -92,8 +95,9 @@ def improve(engine: Engine, state: PlanState, objective: float) -> ImproveOutcom
         "kept", objective))
 
 
-def _batch(engine: Engine, state: PlanState) -> list[_Order] | None:
-    """Late confirmed orders and the orders they compete with, at most ``improvement_batch``."""
+def _batch(engine: Engine, state: PlanState) -> tuple[list[_Order], int]:
+    """Late confirmed orders that need planned work, and the orders they compete with (at most
+    ``improvement_batch``), and how many confirmed orders are late in all."""
     snapshot_orders = {o.id: o for o in engine.snapshot.sale_orders}
     finish: dict[int, int] = {}
     for outcome in state.committed.lines:
@@ -106,10 +110,11 @@ def _batch(engine: Engine, state: PlanState) -> list[_Order] | None:
         for operation in job.operations:
             load[order_id][operation.workcenter_id] += operation.hours
         release[order_id] = min(release.get(order_id, job.ready), job.ready)
-    late = [order_id for order_id, day in finish.items()
-            if day > engine.due_day(snapshot_orders[order_id]) and load.get(order_id)]
+    all_late = [order_id for order_id, day in finish.items()
+                if day > engine.due_day(snapshot_orders[order_id])]
+    late = [order_id for order_id in all_late if load.get(order_id)]
     if not late:
-        return None
+        return [], len(all_late)
     contested = {wc for order_id in late for wc in load[order_id]}
     competing = [order_id for order_id in state.confirmed_order_ids
                  if order_id not in late and load.get(order_id)
@@ -119,7 +124,7 @@ def _batch(engine: Engine, state: PlanState) -> list[_Order] | None:
         _Order(order_id, release.get(order_id, 0), engine.due_day(snapshot_orders[order_id]),
                finish[order_id], dict(load[order_id]))
         for order_id in chosen
-    ]
+    ], len(all_late)
 
 
 class _Model:
@@ -210,10 +215,12 @@ class _Model:
                 cumulative = 0.0
                 for t in range(first, self.periods):
                     cumulative += max(0.0, self.free[wc][t])
-                    terms = {self.done[o.order_id, t]: o.load[wc] for o in users}
-                    self.prob.addConstraint(pulp.LpConstraint(
-                        pulp.LpAffineExpression(terms), pulp.LpConstraintLE,
-                        f"rel_{wc}_{first}_{t}", cumulative))
+                    terms = {self.done[o.order_id, t]: o.load[wc] for o in users
+                             if (o.order_id, t) in self.done}
+                    if terms:
+                        self.prob.addConstraint(pulp.LpConstraint(
+                            pulp.LpAffineExpression(terms), pulp.LpConstraintLE,
+                            f"rel_{wc}_{first}_{t}", cumulative))
 
     def _objective(self) -> None:
         objective: dict[pulp.LpVariable, float] = {}

@@ -276,7 +276,7 @@ def test_open_manufacturing_order_output_serves_a_confirmed_order():
     _, result = planned(f)
     promise = result.order(order)
     assert promise.promise_date == day(1)
-    assert promise.reason.startswith("Table comes from MO/00003, finishing on 3 Mar")
+    assert promise.reason == "Table comes from MO/00003, which finishes on 3 Mar."
     assert [j.key for j in result.jobs] == [f"MO {f.manufacturing_orders[0].id}"]
 
 
@@ -397,3 +397,14 @@ def test_odoo_lead_time_date_follows_the_shipping_policy():
     _, result = planned(f)
     assert result.order(direct).lead_time_date == day(2)
     assert result.order(at_once).lead_time_date == day(9)
+
+
+def test_released_manufacturing_order_keeps_its_scheduled_start():
+    f, assembly, table, _, _ = simple_shop()
+    shelf = f.product("Shelf", "none")
+    mo = f.manufacturing_order(shelf, 4, [(assembly, 8)], planned_start=day(2), name="MO/00009")
+    order = f.order({table: 8}, asked=5)
+    _, result = planned(f)
+    assert result.order(order).promise_date == day(0)
+    mo_job = next(j for j in result.jobs if j.manufacturing_order_id == mo)
+    assert (mo_job.start, mo_job.finish) == (day(2), day(2))

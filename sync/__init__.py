@@ -1,0 +1,1 @@
+"""capacity-promise service: reads Odoo, runs the planner, writes the plan back, answers quotes."""
