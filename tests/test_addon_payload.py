@@ -1,0 +1,192 @@
+"""The addon's payload reader, tested without Odoo.
+
+``plan_payload.py`` is plain Python inside the addon; it is loaded from its
+file so that the addon package (which imports Odoo) is not imported.
+"""
+
+import copy
+import datetime
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+PATH = Path(__file__).resolve().parent.parent / "addon/sale_capacity_promise/plan_payload.py"
+_spec = importlib.util.spec_from_file_location("capacity_plan_payload", PATH)
+plan_payload = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = plan_payload  # dataclasses look their module up
+_spec.loader.exec_module(plan_payload)
+
+PLAN = {
+    "version": 1,
+    "run_key": "2026-11-23T05:00:00Z#17",
+    "company_id": 1,
+    "snapshot_at": "2026-11-23 05:00:00",
+    "started_at": "2026-11-23 05:00:01",
+    "finished_at": "2026-11-23 05:00:31",
+    "status": "optimized",
+    "solver": {"name": "HiGHS", "status": "feasible", "gap": 0.02, "seconds": 30.0, "message": ""},
+    "warnings": ["Paint has no calendar"],
+    "orders": [
+        {
+            "order_id": 7,
+            "promise_date": "2026-12-03",
+            "status": "late",
+            "reason": "Assembly full until 2 Dec",
+            "lines": [
+                {"line_id": 70, "promise_date": None, "status": "cannot_plan", "reason": "no BoM"}
+            ],
+        },
+        {"order_id": 8, "promise_date": "2026-12-01", "status": "on_time", "reason": ""},
+    ],
+    "productions": [{"production_id": 3, "start_date": "2026-11-24", "finish_date": "2026-11-26"}],
+    "suggestions": [
+        {
+            "key": "bolt@vendor9",
+            "product_id": 45,
+            "vendor_id": 9,
+            "quantity": 100,
+            "uom_id": 1,
+            "order_by_date": "2026-11-25",
+            "need_date": "2026-11-30",
+            "lead_days": 5,
+            "serves": [{"kind": "quotation", "id": 7, "quantity": 100}],
+        }
+    ],
+    "load": [
+        {"workcenter_id": 1, "date": "2026-11-24", "available_hours": 8, "planned_hours": 7.5}
+    ],
+}
+
+
+def _plan(**changes):
+    plan = copy.deepcopy(PLAN)
+    plan.update(changes)
+    return plan
+
+
+def test_a_good_plan_is_read():
+    plan = plan_payload.parse_plan(_plan())
+    assert plan.snapshot_at == datetime.datetime(2026, 11, 23, 5, 0, 0)
+    assert plan.orders[0].promise_date == datetime.date(2026, 12, 3)
+    assert plan.orders[0].lines[0].promise_date is None
+    assert plan.orders[1].lines == ()
+    assert plan.suggestions[0].quantity == 100.0
+    assert plan.suggestions[0].serves[0].kind == "quotation"
+    assert plan.solver.gap == 0.02
+    assert plan.load[0].planned_hours == 7.5
+
+
+def test_optional_lists_may_be_left_out():
+    raw = _plan()
+    for key in ("warnings", "orders", "productions", "suggestions", "load"):
+        del raw[key]
+    plan = plan_payload.parse_plan(raw)
+    assert plan.orders == () and plan.load == ()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda p: p["orders"][1].update(promise_date="2026-13-01"),
+            "orders[1].promise_date: '2026-13-01' is not a date",
+        ),
+        (
+            lambda p: p["orders"][0]["lines"][0].update(status="soon"),
+            "orders[0].lines[0].status: 'soon' is not one of on_time, late, cannot_plan",
+        ),
+        (lambda p: p["orders"][0].pop("order_id"), "orders[0].order_id: missing"),
+        (
+            lambda p: p["orders"][0].update(order_id="7"),
+            "orders[0].order_id: '7' is not an integer",
+        ),
+        (
+            lambda p: p["orders"][0].update(order_id=True),
+            "orders[0].order_id: True is not an integer",
+        ),
+        (
+            lambda p: p["orders"][1].update(order_id=7),
+            "orders[1].order_id: sale order 7 is listed twice",
+        ),
+        (lambda p: p.update(version=2), "version: 2 is not supported"),
+        (
+            lambda p: p.update(snapshot_at="2026-11-23T05:00:00"),
+            "snapshot_at: '2026-11-23T05:00:00' is not a datetime",
+        ),
+        (
+            lambda p: p.update(finished_at="2026-11-23 04:00:00"),
+            "finished_at: 2026-11-23 04:00:00 is before started_at",
+        ),
+        (lambda p: p.update(run_key=""), "run_key: is empty"),
+        (lambda p: p.update(orders={}), "orders: {} is not a list"),
+        (lambda p: p["solver"].update(status="timeout"), "solver.status: 'timeout' is not one of"),
+        (
+            lambda p: p["suggestions"][0].update(quantity=float("nan")),
+            "suggestions[0].quantity: nan is not a finite number",
+        ),
+        (
+            lambda p: p["suggestions"][0].update(quantity=0),
+            "suggestions[0].quantity: 0 is not a quantity to buy",
+        ),
+        (
+            lambda p: p["suggestions"][0]["serves"][0].update(kind="rental"),
+            "suggestions[0].serves[0].kind: 'rental' is not one of",
+        ),
+        (
+            lambda p: p["load"][0].update(available_hours=-1),
+            "load[0].available_hours: -1 is below 0",
+        ),
+        (
+            lambda p: p["load"].append(dict(p["load"][0])),
+            "load[1].date: work center and date (1, '2026-11-24') is listed twice",
+        ),
+        (
+            lambda p: p["productions"][0].update(finish_date="2026-11-20"),
+            "productions[0].finish_date: 2026-11-20 is before start_date",
+        ),
+        (lambda p: p.update(status="failed"), "orders: must be empty when status is 'failed'"),
+    ],
+)
+def test_a_bad_plan_names_element_and_field(change, message):
+    raw = _plan()
+    change(raw)
+    with pytest.raises(plan_payload.PayloadError) as caught:
+        plan_payload.parse_plan(raw)
+    assert message in str(caught.value)
+
+
+QUOTE = {
+    "order_id": 7,
+    "promise_date": "2026-12-03",
+    "status": "late",
+    "reason": "Assembly full",
+    "computed_at": "2026-11-23 05:00:00",
+    "plan_age_seconds": 12.5,
+    "lines": [{"line_id": 70, "promise_date": "2026-12-03", "status": "late", "reason": ""}],
+}
+
+
+def test_a_good_quote_is_read():
+    quote = plan_payload.parse_quote(copy.deepcopy(QUOTE), 7, {70, 71})
+    assert quote.promise_date == datetime.date(2026, 12, 3)
+    assert [line.line_id for line in quote.lines] == [70]
+
+
+@pytest.mark.parametrize(
+    ("order_id", "line_ids", "message"),
+    [
+        (8, {70}, "order_id: 7 is not the order asked for (8)"),
+        (7, {71}, "lines[0].line_id: 70 is not a line of this order"),
+    ],
+)
+def test_a_quote_for_something_else_is_refused(order_id, line_ids, message):
+    with pytest.raises(plan_payload.PayloadError) as caught:
+        plan_payload.parse_quote(copy.deepcopy(QUOTE), order_id, line_ids)
+    assert message in str(caught.value)
+
+
+def test_a_quote_that_is_not_an_object_is_refused():
+    with pytest.raises(plan_payload.PayloadError, match="response: \\[\\] is not an object"):
+        plan_payload.parse_quote([], 7, set())
