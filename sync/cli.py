@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
 
-from optimizer import PlannerSettings, plan
+from optimizer import PlannerSettings, SnapshotError, plan
 from optimizer.demo import demo_snapshot
 from optimizer.report import html_report, text_report
+from sync.config import ConfigError, Settings, load_settings
+from sync.odoo import OdooError
+from sync.state import StateError
+
+if TYPE_CHECKING:
+    from sync.service import PlanningService
+
+log = logging.getLogger("capacity_promise")
 
 
 def _date(value: str) -> dt.date:
@@ -39,7 +52,116 @@ def build_parser() -> argparse.ArgumentParser:
                       help="MILP solver that improves the constructive plan "
                            "(default: %(default)s)")
     demo.set_defaults(handler=run_demo)
+
+    sync = commands.add_parser(
+        "sync", help="read Odoo, plan, and write the plan back through the addon")
+    sync.add_argument("--once", action="store_true", required=True,
+                      help="one read-plan-write cycle, then exit (use 'serve' to keep going)")
+    sync.add_argument("--dry-run", action="store_true",
+                      help="read and plan, print the summary, write nothing to Odoo")
+    sync.set_defaults(handler=run_sync)
+
+    serve = commands.add_parser(
+        "serve", help="poll Odoo and answer /quote, /health and /metrics over HTTP")
+    serve.add_argument("--host", help="address to listen on (default: "
+                                      "CAPACITY_PROMISE_LISTEN_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: CAPACITY_PROMISE_LISTEN_PORT "
+                                                "or 8080)")
+    serve.set_defaults(handler=run_serve)
+
+    quote = commands.add_parser(
+        "quote", help="what-if: the earliest dates for one quotation, printed (reserves and "
+                      "writes nothing)")
+    quote.add_argument("order", help="the quotation's number (S00042) or id")
+    quote.add_argument("--json", action="store_true", help="print the answer as JSON")
+    quote.set_defaults(handler=run_quote)
+
+    for command in (sync, serve, quote):
+        command.add_argument("--config", type=Path,
+                             help="a file of CAPACITY_PROMISE_*=value lines (the environment "
+                                  "wins)")
+        command.add_argument("-v", "--verbose", action="store_true", help="log more")
     return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(file=args.config)
+    level = "DEBUG" if args.verbose else settings.log_level.upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return settings
+
+
+def _service(settings: Settings, progress: bool = False) -> PlanningService:
+    from sync.service import PlanningService
+
+    def show(model: str, count: int) -> None:
+        print(f"\r  reading {model}: {count} records", end="", file=sys.stderr, flush=True)
+
+    return PlanningService(settings, progress=show if progress else None)
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    service = _service(settings, progress=sys.stderr.isatty())
+    current = service.run_once(write=not args.dry_run)
+    summary = current.plan.summary()
+    where = "written to Odoo" if current.applied else "not written (dry run)"
+    print(f"run {current.run_key}: {summary['orders']} orders ({summary['on_time']} on time, "
+          f"{summary['late']} late, {summary['cannot_plan']} cannot plan), "
+          f"{summary['purchases']} purchase suggestions, plan {summary['status']}, "
+          f"solver {summary['solver']}; {where}")
+    for warning in current.plan.warnings:
+        print(f"  warning: {warning}")
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from sync.server import serve
+
+    settings = _settings(args)
+    service = _service(settings)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    serve(service, args.host or settings.listen_host, args.port or settings.listen_port,
+          settings.poll_interval)
+    return 0
+
+
+def run_quote(args: argparse.Namespace) -> int:
+    from sync.service import QuoteError
+
+    settings = _settings(args)
+    service = _service(settings, progress=sys.stderr.isatty())
+    service.client.connect()
+    if args.order.isdigit():
+        order_id = int(args.order)
+    else:
+        found = service.client.search_read("sale.order", [("name", "=", args.order)],
+                                           ["name"], limit=1)
+        if not found:
+            print(f"no sale order named {args.order} in Odoo", file=sys.stderr)
+            return 2
+        order_id = found[0]["id"]
+    service.run_once(write=False)
+    try:
+        answer = service.quote({"order_id": order_id})
+    except QuoteError as error:
+        print(f"cannot quote {args.order}: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(answer, indent=2))
+        return 0
+    print(f"{args.order}: {answer['promise_date'] or 'cannot be planned'} "
+          f"({answer['status'].replace('_', ' ')}) - {answer['reason']}")
+    for line in answer["lines"]:
+        print(f"  line {line['line_id']}: {line['promise_date'] or '-'} "
+              f"({line['status'].replace('_', ' ')}) - {line['reason']}")
+    return 0
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -60,6 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into head or less that closed early
         sys.stderr.close()
         return 0
+    except (ConfigError, OdooError, StateError, SnapshotError) as error:
+        print(f"capacity-promise {args.command}: {error}", file=sys.stderr)
+        return 1
     return code
 
 

@@ -1,0 +1,537 @@
+"""From the records Odoo gave us to the planner's snapshot.
+
+Everything Odoo-specific about meaning lives here: naive UTC datetimes, dates in the factory's
+time zone, units, which products are made or bought, how Odoo's work-center time maps to the
+planner's hours, which calendar leaves are work-order bookings rather than time off. A record the
+planner cannot use becomes a warning naming it, never a crash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from optimizer.snapshot import (
+    Attendance,
+    Bom,
+    BomKind,
+    BomLine,
+    Calendar,
+    ComponentNeed,
+    Leave,
+    ManufacturingOrder,
+    Operation,
+    Product,
+    PurchaseLine,
+    SaleLine,
+    SaleOrder,
+    Snapshot,
+    StockLevel,
+    SupplierInfo,
+    Uom,
+    Vendor,
+    WorkCenter,
+    WorkOrder,
+)
+
+Rows = dict[str, list[dict[str, Any]]]
+UTC = dt.timezone.utc
+
+
+def m2o_id(value: Any) -> int | None:
+    """The id of a many2one as Odoo sends it ([id, name] or False)."""
+    if isinstance(value, list | tuple) and value:
+        return int(value[0])
+    if isinstance(value, int) and not isinstance(value, bool) and value:
+        return value
+    return None
+
+
+def m2o_name(value: Any) -> str:
+    if isinstance(value, list | tuple) and len(value) > 1:
+        return str(value[1])
+    return ""
+
+
+def utc_datetime(value: Any) -> dt.datetime | None:
+    """Odoo's naive UTC ``YYYY-MM-DD HH:MM:SS`` as an aware datetime."""
+    if not value:
+        return None
+    return dt.datetime.strptime(str(value)[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+
+
+def local_date(value: Any, tz: ZoneInfo) -> dt.date | None:
+    """An Odoo datetime (naive UTC) as a date in time zone ``tz``."""
+    moment = utc_datetime(value)
+    return moment.astimezone(tz).date() if moment else None
+
+
+def odoo_date(value: Any) -> dt.date | None:
+    if not value:
+        return None
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+class SnapshotBuilder:
+    """Builds one :class:`Snapshot` for one company from stored rows."""
+
+    def __init__(self, rows: Rows, user: dict[str, Any], now: dt.datetime,
+                 company_id: int = 0):
+        self.rows = rows
+        self.now = now
+        self.company_id = company_id or m2o_id(user.get("company_id")) or 1
+        self.warnings: list[str] = []
+        self.timezone = self._timezone(user)
+        self.tz = ZoneInfo(self.timezone)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def local_date(self, value: Any) -> dt.date | None:
+        """An Odoo datetime as a date in the factory's time zone."""
+        return local_date(value, self.tz)
+
+    def ours(self, row: dict[str, Any]) -> bool:
+        """A record of this company, or shared by all companies."""
+        company = m2o_id(row.get("company_id"))
+        return company is None or company == self.company_id
+
+    def live(self, model: str) -> list[dict[str, Any]]:
+        """Active records of this company."""
+        return [row for row in self.rows.get(model, [])
+                if row.get("active", True) is not False and self.ours(row)]
+
+    def _timezone(self, user: dict[str, Any]) -> str:
+        calendars = {row["id"]: row for row in self.rows.get("resource.calendar", [])}
+        company = next((row for row in self.rows.get("res.company", [])
+                        if row["id"] == self.company_id), {})
+        calendar = calendars.get(m2o_id(company.get("resource_calendar_id")) or 0, {})
+        for candidate in (calendar.get("tz"), user.get("tz"), "UTC"):
+            if candidate:
+                try:
+                    ZoneInfo(candidate)
+                    return str(candidate)
+                except (ZoneInfoNotFoundError, ValueError):
+                    continue
+        return "UTC"
+
+    # -- the whole snapshot -----------------------------------------------------------------
+    def build(self) -> Snapshot:
+        uoms = self.uoms()
+        calendars = self.calendars()
+        workcenters = self.workcenters({c.id for c in calendars})
+        products, storable = self.products({u.id for u in uoms})
+        product_ids = {p.id for p in products}
+        boms = self.boms(product_ids, {w.id: w for w in workcenters},
+                         storable | self.made_products())
+        made = {bom.product_id for bom in boms}
+        suppliers, vendors = self.suppliers(product_ids)
+        bought = {s.product_id for s in suppliers}
+        products = self.procurement(products, made, bought)
+        planned = {p.id for p in products if p.id in made or p.id in storable}
+        purchase_lines = self.purchase_lines(planned, vendors)
+        return Snapshot(
+            now=self.now, timezone=self.timezone, uoms=tuple(uoms), calendars=tuple(calendars),
+            workcenters=tuple(workcenters), products=tuple(products), boms=tuple(boms),
+            vendors=tuple(vendors.values()), supplier_infos=tuple(suppliers),
+            stock=tuple(self.stock(planned)), purchase_lines=tuple(purchase_lines),
+            manufacturing_orders=tuple(self.manufacturing_orders(
+                planned, {w.id: w for w in workcenters})),
+            sale_orders=tuple(self.sale_orders(planned)),
+            warnings=tuple(self.warnings))
+
+    # -- master data ------------------------------------------------------------------------
+    def uoms(self) -> list[Uom]:
+        return [Uom(row["id"], row.get("name") or f"unit {row['id']}",
+                    m2o_name(row.get("category_id")) or str(m2o_id(row.get("category_id"))),
+                    float(row.get("factor") or 1.0))
+                for row in self.rows.get("uom.uom", []) if (row.get("factor") or 0) > 0]
+
+    def calendars(self) -> list[Calendar]:
+        attendances: dict[int, list[Attendance]] = defaultdict(list)
+        for row in self.rows.get("resource.calendar.attendance", []):
+            calendar_id = m2o_id(row.get("calendar_id"))
+            if calendar_id is None or row.get("display_type") or m2o_id(row.get("resource_id")):
+                continue
+            week_type = row.get("week_type")
+            attendances[calendar_id].append(Attendance(
+                int(row.get("dayofweek") or 0), float(row.get("hour_from") or 0),
+                float(row.get("hour_to") or 0),
+                int(week_type) if week_type not in (None, False, "") else None,
+                odoo_date(row.get("date_from")), odoo_date(row.get("date_to")),
+                row.get("day_period") or "morning"))
+        booked = {m2o_id(row.get("leave_id")) for row in self.rows.get("mrp.workorder", [])}
+        global_leaves: dict[int | None, list[Leave]] = defaultdict(list)
+        for row in self.rows.get("resource.calendar.leaves", []):
+            if row["id"] in booked or m2o_id(row.get("resource_id")) or not self.ours(row):
+                continue
+            leave = self._leave(row)
+            if leave:
+                global_leaves[m2o_id(row.get("calendar_id"))].append(leave)
+        calendars = []
+        for row in self.live("resource.calendar"):
+            working = [a for a in attendances.get(row["id"], []) if a.day_period != "lunch"
+                       and a.hour_to > a.hour_from]
+            if not working:
+                self.warn(f"resource.calendar {row['id']} '{row.get('name')}' has no working "
+                          "time; work centers on it are ignored")
+                continue
+            tz = row.get("tz") or self.timezone
+            try:
+                ZoneInfo(tz)
+            except (ZoneInfoNotFoundError, ValueError):
+                self.warn(f"resource.calendar {row['id']} '{row.get('name')}': unknown time "
+                          f"zone {tz!r}, using {self.timezone}")
+                tz = self.timezone
+            leaves = (*global_leaves.get(row["id"], []), *global_leaves.get(None, []))
+            calendars.append(Calendar(row["id"], row.get("name") or "", tz,
+                                      tuple(attendances[row["id"]]), leaves,
+                                      bool(row.get("two_weeks_calendar"))))
+        return calendars
+
+    def _leave(self, row: dict[str, Any]) -> Leave | None:
+        start, end = utc_datetime(row.get("date_from")), utc_datetime(row.get("date_to"))
+        if start is None or end is None or end <= start:
+            self.warn(f"resource.calendar.leaves {row['id']} '{row.get('name')}' has no valid "
+                      "period; ignored")
+            return None
+        return Leave(row["id"], row.get("name") or "Time off", start, end)
+
+    def workcenters(self, calendar_ids: set[int]) -> list[WorkCenter]:
+        booked = {m2o_id(row.get("leave_id")) for row in self.rows.get("mrp.workorder", [])}
+        leaves_by_resource: dict[int, list[Leave]] = defaultdict(list)
+        for row in self.rows.get("resource.calendar.leaves", []):
+            resource = m2o_id(row.get("resource_id"))
+            if resource and row["id"] not in booked:
+                leave = self._leave(row)
+                if leave:
+                    leaves_by_resource[resource].append(leave)
+        company = next((row for row in self.rows.get("res.company", [])
+                        if row["id"] == self.company_id), {})
+        default_calendar = m2o_id(company.get("resource_calendar_id"))
+        live = self.live("mrp.workcenter")
+        live_ids = {row["id"] for row in live}
+        result = []
+        for row in live:
+            name = row.get("name") or f"work center {row['id']}"
+            calendar = m2o_id(row.get("resource_calendar_id")) or default_calendar
+            if calendar not in calendar_ids:
+                self.warn(f"mrp.workcenter {row['id']} '{name}' has no usable working hours; "
+                          "operations on it cannot be planned")
+                continue
+            capacity = float(row.get("default_capacity") or 0)
+            if capacity <= 0:
+                self.warn(f"mrp.workcenter {row['id']} '{name}': capacity {capacity:g}, "
+                          "planned as 1")
+                capacity = 1.0
+            efficiency = float(row.get("time_efficiency") or 100) / 100
+            alternatives = tuple(a for a in row.get("alternative_workcenter_ids") or []
+                                 if a in live_ids and a != row["id"])
+            result.append(WorkCenter(
+                row["id"], name, calendar, capacity, efficiency if efficiency > 0 else 1.0,
+                alternatives, tuple(leaves_by_resource.get(m2o_id(row.get("resource_id")) or 0,
+                                                           []))))
+        known = {wc.id for wc in result}
+        return [wc if set(wc.alternative_ids) <= known else
+                WorkCenter(wc.id, wc.name, wc.calendar_id, wc.capacity, wc.efficiency,
+                           tuple(a for a in wc.alternative_ids if a in known), wc.leaves)
+                for wc in result]
+
+    def products(self, uom_ids: set[int]) -> tuple[list[Product], set[int]]:
+        """Products and the set of storable ones (stock is counted only for those)."""
+        templates = {row["id"]: row for row in self.rows.get("product.template", [])}
+        products, storable = [], set()
+        for row in self.live("product.product"):
+            template = templates.get(m2o_id(row.get("product_tmpl_id")) or 0)
+            if template is None or template.get("active") is False or not self.ours(template):
+                continue
+            kind = template.get("detailed_type")
+            if kind in ("service", "combo"):
+                continue
+            if kind == "product" or template.get("is_storable"):
+                storable.add(row["id"])
+            uom = m2o_id(template.get("uom_id"))
+            if uom not in uom_ids:
+                self.warn(f"product.product {row['id']} '{row.get('display_name')}' has an "
+                          "unknown unit of measure; ignored")
+                continue
+            products.append(Product(row["id"], row.get("display_name") or template.get("name")
+                                    or f"product {row['id']}", uom, "none",
+                                    float(template.get("sale_delay") or 0),
+                                    row.get("default_code") or ""))
+        return products, storable
+
+    def variants(self) -> dict[int, list[int]]:
+        by_template: dict[int, list[int]] = defaultdict(list)
+        for row in self.live("product.product"):
+            template = m2o_id(row.get("product_tmpl_id"))
+            if template:
+                by_template[template].append(row["id"])
+        return by_template
+
+    def boms(self, product_ids: set[int], workcenters: dict[int, WorkCenter],
+             planned: set[int]) -> list[Bom]:
+        """Bills of materials per variant; components that are neither stocked nor made
+        (consumables) are always at hand in Odoo and are left out."""
+        lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for row in self.rows.get("mrp.bom.line", []):
+            bom_id = m2o_id(row.get("bom_id"))
+            if bom_id:
+                lines[bom_id].append(row)
+        operations: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for row in self.rows.get("mrp.routing.workcenter", []):
+            bom_id = m2o_id(row.get("bom_id"))
+            if bom_id and row.get("active", True) is not False:
+                operations[bom_id].append(row)
+        variants = self.variants()
+        workcenter_rows = {row["id"]: row for row in self.rows.get("mrp.workcenter", [])}
+        result: list[Bom] = []
+        for row in self.live("mrp.bom"):
+            label = f"mrp.bom {row['id']} '{m2o_name(row.get('product_tmpl_id'))}'"
+            kind: BomKind = "phantom" if row.get("type") == "phantom" else "normal"
+            if row.get("type") not in ("normal", "phantom", None, False):
+                self.warn(f"{label}: {row.get('type')} bills of materials are not planned")
+                continue
+            targets = ([m2o_id(row.get("product_id"))] if m2o_id(row.get("product_id"))
+                       else variants.get(m2o_id(row.get("product_tmpl_id")) or 0, []))
+            targets = [t for t in targets if t in product_ids]
+            if not targets:
+                continue
+            bom_lines = []
+            for line in lines.get(row["id"], []):
+                component = m2o_id(line.get("product_id"))
+                uom = m2o_id(line.get("product_uom_id"))
+                if component is None:
+                    self.warn(f"mrp.bom.line {line['id']} of {label} has no product; ignored")
+                    continue
+                if component not in product_ids or component not in planned:
+                    continue  # a service, consumable or archived product: nothing to plan
+                bom_lines.append(BomLine(line["id"], component, float(line.get("product_qty")
+                                                                      or 0), uom or 0))
+            bom_operations = []
+            for op in operations.get(row["id"], []):
+                wc_id = m2o_id(op.get("workcenter_id"))
+                if wc_id is None or wc_id not in workcenters:
+                    self.warn(f"mrp.routing.workcenter {op['id']} '{op.get('name')}' of {label} "
+                              "has no usable work center; operation ignored")
+                    continue
+                wc = workcenters[wc_id]
+                wc_row = workcenter_rows.get(wc_id, {})
+                # Odoo: minutes = setup + cleanup + ceil(qty / capacity) * cycle * 100 / eff.
+                # The planner books unit-hours on capacity * efficiency hours a day, so the
+                # setup, which occupies the whole work center, weighs capacity * efficiency.
+                setup = (float(wc_row.get("time_start") or 0) + float(wc_row.get("time_stop")
+                                                                      or 0)) / 60.0
+                bom_operations.append(Operation(
+                    op["id"], op.get("name") or "operation", wc_id, int(op.get("sequence") or 0),
+                    setup * wc.capacity * wc.efficiency, float(op.get("time_cycle") or 0) / 60))
+            for target in targets:
+                result.append(Bom(
+                    row["id"] if len(targets) == 1 else row["id"] * 100_000 + target,
+                    target, float(row.get("product_qty") or 1),
+                    m2o_id(row.get("product_uom_id")) or 0, tuple(bom_lines),
+                    tuple(bom_operations), kind, int(row.get("sequence") or 0),
+                    float(row.get("produce_delay") or 0), m2o_name(row.get("product_tmpl_id"))))
+        return result
+
+    def made_products(self) -> set[int]:
+        """Variants with an active bill of materials."""
+        variants = self.variants()
+        made: set[int] = set()
+        for row in self.live("mrp.bom"):
+            product = m2o_id(row.get("product_id"))
+            made.update([product] if product else
+                        variants.get(m2o_id(row.get("product_tmpl_id")) or 0, []))
+        return made
+
+    def suppliers(self, product_ids: set[int]) -> tuple[list[SupplierInfo], dict[int, Vendor]]:
+        today = self.now.astimezone(self.tz).date()
+        variants = self.variants()
+        vendors: dict[int, Vendor] = {}
+        result = []
+        for row in self.rows.get("product.supplierinfo", []):
+            if not self.ours(row):
+                continue
+            start, end = odoo_date(row.get("date_start")), odoo_date(row.get("date_end"))
+            if (start and start > today) or (end and end < today):
+                continue
+            vendor = m2o_id(row.get("partner_id"))
+            if vendor is None:
+                continue
+            vendors[vendor] = Vendor(vendor, m2o_name(row.get("partner_id")) or str(vendor))
+            targets = ([m2o_id(row.get("product_id"))] if m2o_id(row.get("product_id"))
+                       else variants.get(m2o_id(row.get("product_tmpl_id")) or 0, []))
+            for target in targets:
+                if target not in product_ids:
+                    continue
+                result.append(SupplierInfo(
+                    row["id"] if len(targets) == 1 else row["id"] * 100_000 + target, target,
+                    vendor, float(row.get("delay") or 0), float(row.get("min_qty") or 0),
+                    m2o_id(row.get("product_uom")), int(row.get("sequence") or 0),
+                    float(row.get("price") or 0)))
+        return result, vendors
+
+    def procurement(self, products: list[Product], made: set[int],
+                    bought: set[int]) -> list[Product]:
+        """Made when it has a bill of materials (unless only a Buy route is set), else bought
+        when a vendor sells it, else neither."""
+        buy_routes: set[int | None] = set()
+        make_routes: set[int | None] = set()
+        for rule in self.rows.get("stock.rule", []):
+            if rule.get("active") is False:
+                continue
+            route = m2o_id(rule.get("route_id"))
+            (buy_routes if rule.get("action") == "buy" else make_routes).add(route)
+        templates = {row["id"]: row for row in self.rows.get("product.template", [])}
+        template_of = {row["id"]: m2o_id(row.get("product_tmpl_id"))
+                       for row in self.rows.get("product.product", [])}
+        result = []
+        for product in products:
+            routes = set(templates.get(template_of.get(product.id) or 0, {}).get("route_ids")
+                         or [])
+            buy_only = bool(routes & buy_routes) and not routes & make_routes
+            if product.id in made and not (buy_only and product.id in bought):
+                procurement = "make"
+            elif product.id in bought:
+                procurement = "buy"
+            else:
+                procurement = "none"
+            result.append(Product(product.id, product.name, product.uom_id,
+                                  procurement,  # type: ignore[arg-type]
+                                  product.customer_lead_days, product.default_code))
+        return result
+
+    # -- transactions -----------------------------------------------------------------------
+    def stock(self, planned: set[int]) -> list[StockLevel]:
+        templates = {row["id"]: row for row in self.rows.get("product.template", [])}
+        template_of = {row["id"]: m2o_id(row.get("product_tmpl_id"))
+                       for row in self.rows.get("product.product", [])}
+        totals: dict[int, float] = defaultdict(float)
+        for row in self.rows.get("stock.quant", []):
+            product = m2o_id(row.get("product_id"))
+            if product in planned and self.ours(row):
+                totals[product] += float(row.get("quantity") or 0)
+        levels = []
+        for product, quantity in sorted(totals.items()):
+            uom = m2o_id(templates.get(template_of.get(product) or 0, {}).get("uom_id")) or 0
+            if quantity < 0:
+                self.warn(f"product.product {product}: negative stock {quantity:g} counted as 0")
+                continue
+            levels.append(StockLevel(product, quantity, uom))
+        return levels
+
+    def purchase_lines(self, planned: set[int], vendors: dict[int, Vendor]) -> list[PurchaseLine]:
+        today = self.now.astimezone(self.tz).date()
+        result = []
+        for row in self.rows.get("purchase.order.line", []):
+            product = m2o_id(row.get("product_id"))
+            if product not in planned or not self.ours(row):
+                continue
+            remaining = float(row.get("product_qty") or 0) - float(row.get("qty_received") or 0)
+            if remaining <= 0:
+                continue
+            vendor = m2o_id(row.get("partner_id"))
+            if vendor is None:
+                continue
+            vendors.setdefault(vendor, Vendor(vendor, m2o_name(row.get("partner_id"))))
+            result.append(PurchaseLine(
+                row["id"], m2o_name(row.get("order_id")) or f"PO line {row['id']}", product,
+                vendor, remaining, m2o_id(row.get("product_uom")) or 0,
+                self.local_date(row.get("date_planned")) or today))
+        return result
+
+    def manufacturing_orders(self, planned: set[int],
+                             workcenters: dict[int, WorkCenter]) -> list[ManufacturingOrder]:
+        moves: dict[int, list[ComponentNeed]] = defaultdict(list)
+        for row in self.rows.get("stock.move", []):
+            production = m2o_id(row.get("raw_material_production_id"))
+            product = m2o_id(row.get("product_id"))
+            if production and product in planned and row.get("state") not in ("done", "cancel"):
+                moves[production].append(ComponentNeed(
+                    product, float(row.get("product_uom_qty") or 0),
+                    m2o_id(row.get("product_uom")) or 0))
+        sequences = {row["id"]: int(row.get("sequence") or 0)
+                     for row in self.rows.get("mrp.routing.workcenter", [])}
+        work: dict[int, list[WorkOrder]] = defaultdict(list)
+        for row in self.rows.get("mrp.workorder", []):
+            production = m2o_id(row.get("production_id"))
+            wc_id = m2o_id(row.get("workcenter_id"))
+            if production is None or row.get("state") in ("done", "cancel"):
+                continue
+            if wc_id not in workcenters:
+                self.warn(f"mrp.workorder {row['id']} '{row.get('name')}' is on an unusable "
+                          "work center; its work is not counted")
+                continue
+            wc = workcenters[wc_id]
+            minutes = max(float(row.get("duration_expected") or 0)
+                          - float(row.get("duration") or 0), 0.0)
+            work[production].append(WorkOrder(
+                row["id"], row.get("name") or "work order", wc_id,
+                sequences.get(m2o_id(row.get("operation_id")) or 0, 0) * 10_000 + row["id"],
+                minutes / 60 * wc.capacity * wc.efficiency, row.get("state") == "progress"))
+        groups = {row["id"]: m2o_id(row.get("sale_id"))
+                  for row in self.rows.get("procurement.group", [])}
+        result = []
+        for row in self.rows.get("mrp.production", []):
+            product = m2o_id(row.get("product_id"))
+            if row.get("state") not in ("confirmed", "progress", "to_close") or \
+                    not self.ours(row):
+                continue
+            if product not in planned:
+                self.warn(f"mrp.production {row['id']} '{row.get('name')}' makes a product the "
+                          "planner does not know; ignored")
+                continue
+            remaining = float(row.get("product_qty") or 0) - float(row.get("qty_produced") or 0)
+            result.append(ManufacturingOrder(
+                row["id"], row.get("name") or f"MO {row['id']}", product, max(remaining, 0.0),
+                m2o_id(row.get("product_uom_id")) or 0, tuple(moves.get(row["id"], [])),
+                tuple(work.get(row["id"], [])), self.local_date(row.get("date_start")),
+                self.local_date(row.get("date_deadline")),
+                groups.get(m2o_id(row.get("procurement_group_id")) or 0)))
+        return result
+
+    def sale_orders(self, planned: set[int]) -> list[SaleOrder]:
+        lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for row in self.rows.get("sale.order.line", []):
+            order = m2o_id(row.get("order_id"))
+            if order and not row.get("display_type"):
+                lines[order].append(row)
+        result = []
+        for row in self.rows.get("sale.order", []):
+            state = row.get("state")
+            if state not in ("draft", "sent", "sale") or not self.ours(row):
+                continue
+            confirmed = state == "sale"
+            sale_lines = []
+            for line in sorted(lines.get(row["id"], []),
+                               key=lambda item: (item.get("sequence") or 0, item["id"])):
+                product = m2o_id(line.get("product_id"))
+                if product not in planned:
+                    continue  # services, consumables: nothing to plan
+                quantity = float(line.get("product_uom_qty") or 0)
+                if confirmed:
+                    quantity -= float(line.get("qty_delivered") or 0)
+                if quantity <= 0 and confirmed:
+                    continue
+                sale_lines.append(SaleLine(line["id"], product, max(quantity, 0.0),
+                                           m2o_id(line.get("product_uom")) or 0,
+                                           float(line.get("customer_lead") or 0)))
+            if not sale_lines:
+                continue
+            ordered = self.local_date(row.get("date_order")) or self.now.date()
+            result.append(SaleOrder(
+                row["id"], row.get("name") or f"order {row['id']}",
+                m2o_name(row.get("partner_id")), "confirmed" if confirmed else "quotation",
+                ordered, tuple(sale_lines), self.local_date(row.get("commitment_date")),
+                utc_datetime(row.get("create_date")),
+                "one" if row.get("picking_policy") == "one" else "direct"))
+        return result
+
+
+def build_snapshot(rows: Rows, user: dict[str, Any], now: dt.datetime,
+                   company_id: int = 0) -> Snapshot:
+    """The planner's snapshot of one company from the stored Odoo records."""
+    return SnapshotBuilder(rows, user, now, company_id).build()
+

@@ -1,0 +1,278 @@
+"""Talking to Odoo through odoo-client-lib: protocol by server version, a timeout on every call,
+retries with backoff for what is worth retrying, and errors that say what failed without
+leaking the key."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import random
+import socket
+import time
+import xmlrpc.client
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import odoolib
+import odoolib.json2
+from odoolib.tools import AuthenticationError, JsonRPCException
+
+from sync.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class OdooError(RuntimeError):
+    """Odoo refused a call or could not be reached; ``transient`` says whether retrying later
+    may help."""
+
+    def __init__(self, message: str, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient
+
+
+class _TimeoutTransport(xmlrpc.client.Transport):
+    def __init__(self, timeout: float):
+        super().__init__()
+        self.timeout = timeout
+
+    def make_connection(self, host: Any) -> http.client.HTTPConnection:
+        connection = super().make_connection(host)
+        connection.timeout = self.timeout
+        return connection
+
+
+class _TimeoutSafeTransport(xmlrpc.client.SafeTransport):
+    def __init__(self, timeout: float):
+        super().__init__()
+        self.timeout = timeout
+
+    def make_connection(self, host: Any) -> http.client.HTTPSConnection:
+        connection = super().make_connection(host)
+        connection.timeout = self.timeout
+        return connection
+
+
+class XmlRpcConnector(odoolib.XmlRPCConnector):
+    """odoo-client-lib's XML-RPC connector with a base URL (scheme, host, port, path) and a
+    timeout on every call."""
+
+    PROTOCOL = "xmlrpc"
+
+    def __init__(self, base_url: str, timeout: float):
+        self.url = f"{base_url}/xmlrpc/2"
+        self.timeout = timeout
+        self.https = base_url.startswith("https:")
+
+    def send(self, service_name: str, method: str, *args: Any) -> Any:
+        transport = (_TimeoutSafeTransport(self.timeout) if self.https
+                     else _TimeoutTransport(self.timeout))
+        proxy = xmlrpc.client.ServerProxy(f"{self.url}/{service_name}", transport=transport,
+                                          allow_none=True)
+        return getattr(proxy, method)(*args)
+
+
+class JsonRpcConnector(odoolib.JsonRPCConnector):
+    """odoo-client-lib's JSON-RPC connector with a base URL and a timeout on every call."""
+
+    PROTOCOL = "jsonrpc"
+
+    def __init__(self, base_url: str, timeout: float):
+        self.url = f"{base_url}/jsonrpc"
+        self.timeout = timeout
+
+    def send(self, service_name: str, method: str, *args: Any) -> Any:
+        payload = {"jsonrpc": "2.0", "method": "call", "id": random.randint(0, 10**9),
+                   "params": {"service": service_name, "method": method, "args": args}}
+        response = httpx.post(self.url, json=payload, timeout=self.timeout)
+        response.raise_for_status()
+        result = response.json()
+        if result.get("error"):
+            raise JsonRPCException(result["error"])
+        return result.get("result", False)
+
+
+def server_version(base_url: str, timeout: float) -> tuple[int, str]:
+    """(major version, version string) from ``/web/webclient/version_info``, which needs no
+    login."""
+    response = httpx.post(f"{base_url}/web/webclient/version_info",
+                          json={"jsonrpc": "2.0", "method": "call", "params": {}},
+                          timeout=timeout)
+    response.raise_for_status()
+    info = response.json().get("result") or {}
+    version_info = info.get("server_version_info") or [0]
+    major = version_info[0]
+    if isinstance(major, str):  # "saas~17.2" style
+        major = int(float(major.split("~")[-1]))
+    return int(major), str(info.get("server_version", major))
+
+
+class OdooClient:
+    """One authenticated connection to one Odoo database.
+
+    Every call has the configured timeout; transient failures (connection refused or reset,
+    timeouts, 502/503/504) are retried with exponential backoff, other errors are raised at once
+    as :class:`OdooError` naming the model and method.
+    """
+
+    def __init__(self, settings: Settings, sleep: Callable[[float], None] = time.sleep):
+        settings.require_odoo()
+        self.settings = settings
+        self.base_url = settings.odoo_url.rstrip("/")
+        self.sleep = sleep
+        self.version = 0
+        self.version_string = ""
+        self.protocol = settings.odoo_protocol
+        self.uid: int | None = None
+        self.calls = 0
+        self._connection: Any = None
+        self._fields: dict[str, dict[str, dict[str, Any]]] = {}
+
+    @property
+    def address(self) -> str:
+        """Where Odoo is, for messages (never with credentials)."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+
+    def connect(self) -> None:
+        """Find the server version, choose the protocol, log in."""
+        if self._connection is not None:
+            return
+        settings = self.settings
+        self.version, self.version_string = self._retrying(
+            "version", lambda: server_version(self.base_url, settings.odoo_timeout))
+        if self.protocol == "auto":
+            self.protocol = "json2" if self.version >= 19 else "xmlrpc"
+        key = settings.odoo_api_key.reveal()
+        if self.protocol == "json2":
+            parts = urlsplit(self.base_url)
+            odoolib.json2.DEFAULT_TIMEOUT = settings.odoo_timeout
+            connector = (odoolib.Json2SConnector if parts.scheme == "https"
+                         else odoolib.Json2Connector)(parts.hostname, parts.port or
+                                                      (443 if parts.scheme == "https" else 80))
+            self._connection = odoolib.Json2Connection(connector, settings.odoo_db, key)
+            self.uid = None
+        else:
+            connector = (JsonRpcConnector if self.protocol == "jsonrpc"
+                         else XmlRpcConnector)(self.base_url, settings.odoo_timeout)
+            connection = odoolib.Connection(connector, settings.odoo_db, settings.odoo_login,
+                                            key)
+            try:
+                self._retrying("login", lambda: connection.check_login(force=True))
+            except AuthenticationError as error:
+                raise OdooError(f"Odoo at {self.address} refused the login "
+                                f"'{settings.odoo_login}' on database '{settings.odoo_db}': "
+                                "check the login and API key") from error
+            self.uid = connection.user_id
+            self._connection = connection
+        log.info("connected to Odoo %s at %s (database %s, %s)", self.version_string,
+                 self.address, settings.odoo_db, self.protocol)
+
+    def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        """``model.method(*args, **kwargs)`` on the server."""
+        self.connect()
+        connection = self._connection
+        if self.protocol == "json2":
+            def invoke() -> Any:
+                return getattr(connection.get_model(model), method)(*args, **kwargs)
+        else:
+            def invoke() -> Any:
+                return connection.get_service("object").execute_kw(
+                    connection.database, connection.user_id, connection.password, model,
+                    method, list(args), kwargs)
+        return self._retrying(f"{model}.{method}", invoke)
+
+    def fields(self, model: str) -> dict[str, dict[str, Any]]:
+        """``fields_get`` of a model (cached): which fields this Odoo version has."""
+        if model not in self._fields:
+            self._fields[model] = self.call(model, "fields_get",
+                                            attributes=["type", "relation", "store", "string"])
+        return self._fields[model]
+
+    def search_read(self, model: str, domain: list[Any], fields: list[str],
+                    order: str = "id", limit: int | None = None,
+                    context: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        kwargs: dict[str, Any] = {"fields": fields, "order": order}
+        if limit:
+            kwargs["limit"] = limit
+        if context:
+            kwargs["context"] = context
+        result: list[dict[str, Any]] = self.call(model, "search_read", domain, **kwargs)
+        return result
+
+    def read_pages(self, model: str, domain: list[Any], fields: list[str], page_size: int,
+                   context: dict[str, Any] | None = None) -> Iterator[list[dict[str, Any]]]:
+        """All matching records in pages, by increasing id (keyset paging: no offsets, so a
+        record created or deleted meanwhile cannot shift a page)."""
+        last_id = 0
+        while True:
+            page = self.search_read(model, [*domain, ("id", ">", last_id)], fields, "id asc",
+                                    page_size, context)
+            if page:
+                yield page
+            if len(page) < page_size:
+                return
+            last_id = page[-1]["id"]
+
+    def _retrying(self, what: str, invoke: Callable[[], Any]) -> Any:
+        retries = self.settings.odoo_retries
+        delay = 0.5
+        for attempt in range(retries + 1):
+            try:
+                self.calls += 1
+                return invoke()
+            except (AuthenticationError, OdooError):
+                raise
+            except Exception as error:  # classified below; nothing is swallowed
+                failure = self._classify(what, error)
+                if not failure.transient or attempt == retries:
+                    raise failure from error
+                log.warning("%s (attempt %d of %d, retrying in %.1f s)", failure, attempt + 1,
+                            retries + 1, delay)
+                self.sleep(delay * random.uniform(0.8, 1.2))
+                delay = min(delay * 2, 30.0)
+        raise AssertionError("unreachable")
+
+    def _classify(self, what: str, error: Exception) -> OdooError:
+        where = f"Odoo at {self.address}"
+        if isinstance(error, xmlrpc.client.Fault):
+            message = _fault_message(error.faultString)
+            if "AccessDenied" in error.faultString or message == "Access Denied":
+                return OdooError(f"{where} denied access for {what}: check the login and API key")
+            return OdooError(f"{where} refused {what}: {message}")
+        if isinstance(error, JsonRPCException):
+            data = error.error.get("data") or {} if isinstance(error.error, dict) else {}
+            message = data.get("message") or str(error.error)
+            return OdooError(f"{where} refused {what}: {message}")
+        if isinstance(error, xmlrpc.client.ProtocolError):
+            transient = error.errcode in (429, 502, 503, 504)
+            return OdooError(f"{where} answered HTTP {error.errcode} to {what}", transient)
+        if isinstance(error, httpx.HTTPStatusError):
+            code = error.response.status_code
+            return OdooError(f"{where} answered HTTP {code} to {what}",
+                             code in (429, 502, 503, 504))
+        if isinstance(error, (TimeoutError, socket.timeout, httpx.TimeoutException)):
+            return OdooError(f"{where} did not answer {what} within "
+                             f"{self.settings.odoo_timeout:g} s", transient=True)
+        if isinstance(error, (ConnectionError, OSError, httpx.TransportError,
+                              http.client.HTTPException)):
+            return OdooError(f"{where} could not be reached for {what}: "
+                             f"{type(error).__name__}: {error}", transient=True)
+        if isinstance(error, (json.JSONDecodeError, xmlrpc.client.ResponseError)):
+            return OdooError(f"{where} sent an unreadable answer to {what}", transient=True)
+        return OdooError(f"{what} failed: {type(error).__name__}: {error}")
+
+
+def _fault_message(fault: str) -> str:
+    """The last meaningful line of an Odoo fault (its traceback stays on the server)."""
+    lines = [line.strip() for line in fault.strip().splitlines() if line.strip()]
+    if not lines:
+        return "unknown error"
+    last = lines[-1]
+    for prefix in ("odoo.exceptions.", "builtins."):
+        if last.startswith(prefix):
+            last = last[len(prefix):]
+    return last

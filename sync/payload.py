@@ -1,0 +1,86 @@
+"""The plan as the addon's ``capacity.planner.run.apply_plan`` takes it: one dict, one call.
+
+Dates are ``YYYY-MM-DD``; datetimes are naive UTC ``YYYY-MM-DD HH:MM:SS`` as Odoo writes them.
+The format is documented in the addon's readme (``readme/DEVELOP.md``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from optimizer.plan import LinePromise, OrderPromise, Plan
+from optimizer.snapshot import Snapshot
+
+PAYLOAD_VERSION = 1
+
+
+def odoo_datetime(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def run_key(snapshot: Snapshot, plan: Plan) -> str:
+    """Unique per run: the moment Odoo was read plus a digest of what was promised, so the same
+    run sent twice has the same key and a new run a new one."""
+    digest = hashlib.sha256()
+    for promise in plan.orders:
+        digest.update(f"{promise.order_id}:{promise.promise_date}:{promise.status};".encode())
+    return f"{snapshot.now.astimezone(dt.timezone.utc):%Y%m%dT%H%M%SZ}-{digest.hexdigest()[:12]}"
+
+
+def _line(line: LinePromise) -> dict[str, Any]:
+    return {"line_id": line.line_id, "promise_date": _date(line.promise_date),
+            "status": line.status, "reason": line.reason}
+
+
+def order_payload(promise: OrderPromise) -> dict[str, Any]:
+    return {"order_id": promise.order_id, "promise_date": _date(promise.promise_date),
+            "status": promise.status, "reason": promise.reason,
+            "lines": [_line(line) for line in promise.lines]}
+
+
+def build_payload(snapshot: Snapshot, plan: Plan, company_id: int, started_at: dt.datetime,
+                  finished_at: dt.datetime, key: str | None = None) -> dict[str, Any]:
+    """Everything one run decided, for one company."""
+    index = snapshot.index
+    productions = []
+    for job in plan.jobs:
+        if job.manufacturing_order_id is not None and job.quotation_id is None:
+            productions.append({"production_id": job.manufacturing_order_id,
+                                "start_date": _date(job.start), "finish_date": _date(job.finish)})
+    suggestions = []
+    for suggestion in plan.purchases:
+        if suggestion.quotation_id is not None:
+            continue  # an inquiry's purchase is only part of its answer
+        suggestions.append({
+            "key": suggestion.key, "product_id": suggestion.product_id,
+            "vendor_id": suggestion.vendor_id, "quantity": suggestion.quantity,
+            "uom_id": index.products[suggestion.product_id].uom_id,
+            "order_by_date": _date(suggestion.order_by), "need_date": _date(suggestion.need_date),
+            "lead_days": suggestion.lead_days,
+            "serves": [{"kind": demand.kind, "id": demand.id, "quantity": demand.quantity}
+                       for demand in suggestion.serves]})
+    return {
+        "version": PAYLOAD_VERSION,
+        "run_key": key or run_key(snapshot, plan),
+        "company_id": company_id,
+        "snapshot_at": odoo_datetime(snapshot.now),
+        "started_at": odoo_datetime(started_at),
+        "finished_at": odoo_datetime(finished_at),
+        "status": plan.status,
+        "solver": {"name": plan.solver.solver, "status": plan.solver.status,
+                   "gap": plan.solver.gap, "seconds": round(plan.solver.seconds, 3),
+                   "message": plan.solver.message},
+        "warnings": list(plan.warnings),
+        "orders": [order_payload(promise) for promise in plan.orders],
+        "productions": productions,
+        "suggestions": suggestions,
+        "load": [{"workcenter_id": row.workcenter_id, "date": row.date.isoformat(),
+                  "available_hours": row.available_hours, "planned_hours": row.planned_hours}
+                 for row in plan.load],
+    }

@@ -1,0 +1,307 @@
+"""One read-plan-write cycle, the current plan, and quotes against it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from optimizer import PlannerSettings, SnapshotError, plan, quote
+from optimizer.plan import Plan
+from optimizer.snapshot import SaleLine, SaleOrder, Snapshot
+from sync.build import build_snapshot, local_date, m2o_id, m2o_name, utc_datetime
+from sync.config import Settings
+from sync.odoo import OdooClient, OdooError
+from sync.payload import build_payload, order_payload, run_key
+from sync.reader import OdooReader, Progress, ReadReport
+from sync.state import StateStore
+
+log = logging.getLogger(__name__)
+
+APPLY_MODEL = "capacity.planner.run"
+
+
+class QuoteError(ValueError):
+    """A quote request the service cannot answer; ``status`` is the HTTP status to send."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclasses.dataclass(frozen=True)
+class CurrentPlan:
+    snapshot: Snapshot
+    plan: Plan
+    computed_at: dt.datetime
+    run_key: str
+    applied: bool
+
+
+@dataclasses.dataclass
+class Metrics:
+    """Counters for ``/metrics``; guarded by a lock because HTTP threads read them."""
+
+    runs: dict[str, int] = dataclasses.field(default_factory=dict)
+    last_run_seconds: float = 0.0
+    run_seconds_total: float = 0.0
+    last_success: float = 0.0
+    last_failure: float = 0.0
+    quotes: dict[str, int] = dataclasses.field(default_factory=dict)
+    quote_seconds_total: float = 0.0
+    odoo_calls: int = 0
+    lock: threading.Lock = dataclasses.field(default_factory=threading.Lock, repr=False)
+
+    def count_run(self, status: str, seconds: float) -> None:
+        with self.lock:
+            self.runs[status] = self.runs.get(status, 0) + 1
+            self.last_run_seconds = seconds
+            self.run_seconds_total += seconds
+            if status == "failed":
+                self.last_failure = time.time()
+            else:
+                self.last_success = time.time()
+
+    def count_quote(self, status: str, seconds: float) -> None:
+        with self.lock:
+            self.quotes[status] = self.quotes.get(status, 0) + 1
+            self.quote_seconds_total += seconds
+
+
+class PlanningService:
+    """Owns the Odoo client, the state store and the current plan."""
+
+    def __init__(self, settings: Settings, client: OdooClient | None = None,
+                 store: StateStore | None = None, progress: Progress | None = None,
+                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)):
+        self.settings = settings
+        self.client = client or OdooClient(settings)
+        self.store = store or StateStore(settings.state_url)
+        self.store.bind(settings.odoo_url, settings.odoo_db)
+        self.reader = OdooReader(self.client, self.store, settings.page_size,
+                                 settings.overlap_seconds, progress=progress)
+        self.clock = clock
+        self.current: CurrentPlan | None = None
+        self.metrics = Metrics()
+        self.last_error: str = ""
+        self.odoo_reachable: bool | None = None
+        self._run_lock = threading.Lock()
+
+    # -- settings ---------------------------------------------------------------------------
+    def planner_settings(self) -> PlannerSettings:
+        """The addon's settings (horizon, whether quotations hold capacity), overridden by the
+        service's own configuration when that sets them."""
+        from_odoo: dict[str, Any] = {}
+        try:
+            from_odoo = self.client.call(APPLY_MODEL, "get_service_settings") or {}
+        except OdooError as error:
+            log.warning("cannot read the addon's settings, using defaults: %s", error)
+        horizon = self.settings.horizon_days or int(from_odoo.get("horizon_days") or 180)
+        hold_setting = self.settings.quotations_hold_capacity.lower()
+        hold = (hold_setting == "true") if hold_setting else \
+            bool(from_odoo.get("quotations_hold_capacity"))
+        return PlannerSettings(horizon_days=horizon, quotations_hold_capacity=hold,
+                               solver=self.settings.solver,
+                               time_limit_seconds=self.settings.solver_time_limit,
+                               mip_gap=self.settings.mip_gap)
+
+    # -- the cycle --------------------------------------------------------------------------
+    def read(self) -> ReadReport:
+        report = self.reader.refresh()
+        log.info("read Odoo: %s%d records changed, %d removed, %d calls",
+                 "full read, " if report.full else "", sum(report.read.values()),
+                 sum(report.removed.values()), report.calls)
+        return report
+
+    def compute(self, report: ReadReport) -> tuple[Snapshot, Plan]:
+        snapshot = build_snapshot(self.store.all_rows(), self.reader.user, report.started_at,
+                                  self.settings.company_id)
+        return snapshot, plan(snapshot, self.planner_settings())
+
+    def run_once(self, write: bool = True) -> CurrentPlan:
+        """Read what changed, plan, and apply the plan to Odoo in one call. A failure leaves
+        Odoo as it was (the addon applies all or nothing) and the previous plan in service."""
+        with self._run_lock:
+            started = self.clock()
+            mark = time.perf_counter()
+            key = ""
+            try:
+                report = self.read()
+                snapshot, result = self.compute(report)
+                key = run_key(snapshot, result)
+                self.store.start_run(key, started)
+                applied = False
+                if write:
+                    payload = build_payload(snapshot, result, self._company_id(snapshot),
+                                            started, self.clock(), key)
+                    answer = self.client.call(APPLY_MODEL, "apply_plan", payload)
+                    applied = True
+                    if isinstance(answer, dict) and answer.get("ignored"):
+                        log.warning("Odoo ignored run %s: %s", key, answer.get("reason"))
+                current = CurrentPlan(snapshot, result, self.clock(), key, applied)
+            except (OdooError, SnapshotError) as error:
+                seconds = time.perf_counter() - mark
+                self.last_error = str(error)
+                self.odoo_reachable = not (isinstance(error, OdooError) and error.transient)
+                self.metrics.count_run("failed", seconds)
+                if key:
+                    self.store.finish_run(key, "failed", seconds, error=str(error))
+                raise
+            seconds = time.perf_counter() - mark
+            self.current = current
+            self.odoo_reachable = True
+            self.last_error = ""
+            self.metrics.count_run("applied" if current.applied else "planned", seconds)
+            self.metrics.odoo_calls = self.client.calls
+            self.store.finish_run(key, "applied" if current.applied else "planned", seconds,
+                                  result.summary())
+            log.info("run %s: %s in %.2f s", key, result.summary(), seconds)
+            return current
+
+    def _company_id(self, snapshot: Snapshot) -> int:
+        return self.settings.company_id or m2o_id(self.reader.user.get("company_id")) or 1
+
+    # -- quotes -----------------------------------------------------------------------------
+    def plan_age(self) -> float | None:
+        if self.current is None:
+            return None
+        return (self.clock() - self.current.computed_at).total_seconds()
+
+    def quote(self, request: dict[str, Any]) -> dict[str, Any]:
+        """An inquiry: the earliest dates for a quotation, from the current plan, reserving
+        nothing. ``request`` holds ``order_id`` and, optionally, the order's lines."""
+        mark = time.perf_counter()
+        status = "error"
+        try:
+            current = self.current
+            if current is None:
+                raise QuoteError("no plan yet: the first planning run has not finished", 503)
+            order = self._quotation(request, current)
+            try:
+                promise = quote(current.plan, order)
+            except SnapshotError as error:
+                raise QuoteError(str(error), 422) from error
+            answer = order_payload(promise)
+            answer["computed_at"] = self.clock().astimezone(dt.timezone.utc).strftime(
+                "%Y-%m-%d %H:%M:%S")
+            answer["plan_age_seconds"] = round(self.plan_age() or 0.0, 1)
+            answer["plan_run"] = current.run_key
+            status = "ok"
+            return answer
+        finally:
+            self.metrics.count_quote(status, time.perf_counter() - mark)
+
+    def _quotation(self, request: dict[str, Any], current: CurrentPlan) -> SaleOrder:
+        order_id = request.get("order_id")
+        if not isinstance(order_id, int) or isinstance(order_id, bool):
+            raise QuoteError("order_id: expected the sale order's id (an integer)")
+        tz = ZoneInfo(current.snapshot.timezone)
+        if "lines" in request:
+            order = _order_from_request(request, tz, current.snapshot.today)
+        else:
+            order = self._order_from_odoo(order_id, tz, current.snapshot.today)
+        known = current.snapshot.index.products
+        unknown = {line.product_id for line in order.lines} - set(known)
+        if unknown:
+            skipped = self._not_planned(unknown)
+            order = dataclasses.replace(order, lines=tuple(
+                line for line in order.lines if line.product_id not in skipped))
+        return order
+
+    def _not_planned(self, product_ids: set[int]) -> set[int]:
+        """Of products the plan does not know, those Odoo never plans (services and
+        consumables, always at hand); a new stocked or manufactured product is refused until
+        the next run has read it."""
+        try:
+            rows = self.client.search_read(
+                "product.product", [("id", "in", sorted(product_ids))],
+                [name for name in ("detailed_type", "type", "is_storable", "bom_ids",
+                                   "display_name")
+                 if name in self.client.fields("product.product")],
+                context={"active_test": False})
+        except OdooError as error:
+            raise QuoteError(f"cannot read the quotation's products: {error}", 502) from error
+        skipped = set()
+        for row in rows:
+            kind = row.get("detailed_type") or row.get("type")
+            storable = kind == "product" or bool(row.get("is_storable"))
+            if kind in ("service", "combo") or (not storable and not row.get("bom_ids")):
+                skipped.add(row["id"])
+        missing = sorted(product_ids - skipped)
+        if missing:
+            names = {row["id"]: row.get("display_name") for row in rows}
+            described = ", ".join(f"{names.get(pid) or 'product'} (id {pid})" for pid in missing)
+            raise QuoteError(f"the plan does not know {described} yet: it is planned from the "
+                             "next planning run on", 422)
+        return skipped
+
+    def _order_from_odoo(self, order_id: int, tz: ZoneInfo, today: dt.date) -> SaleOrder:
+        try:
+            orders = self.client.search_read(
+                "sale.order", [("id", "=", order_id)],
+                ["name", "partner_id", "date_order", "commitment_date", "picking_policy",
+                 "create_date"])
+            if not orders:
+                raise QuoteError(f"sale order {order_id} does not exist in Odoo", 404)
+            lines = self.client.search_read(
+                "sale.order.line", [("order_id", "=", order_id), ("display_type", "=", False)],
+                ["product_id", "product_uom_qty", "product_uom", "customer_lead"],
+                order="sequence, id")
+        except OdooError as error:
+            raise QuoteError(f"cannot read sale order {order_id}: {error}", 502) from error
+        row = orders[0]
+        body = {
+            "order_id": order_id, "name": row.get("name"),
+            "partner": m2o_name(row.get("partner_id")), "date_order": row.get("date_order"),
+            "commitment_date": row.get("commitment_date") or None,
+            "picking_policy": row.get("picking_policy"),
+            "lines": [{"line_id": line["id"], "product_id": m2o_id(line.get("product_id")),
+                       "quantity": line.get("product_uom_qty"),
+                       "uom_id": m2o_id(line.get("product_uom")),
+                       "customer_lead": line.get("customer_lead")} for line in lines
+                      if m2o_id(line.get("product_id"))],
+        }
+        return _order_from_request(body, tz, today)
+
+
+def _order_from_request(request: dict[str, Any], tz: ZoneInfo, today: dt.date) -> SaleOrder:
+    """A quotation from the ``/quote`` body (the addon's contract), refusing bad fields by
+    name."""
+    lines = request.get("lines")
+    if not isinstance(lines, list):
+        raise QuoteError("lines: expected a list of order lines")
+    sale_lines = []
+    for position, line in enumerate(lines):
+        where = f"lines[{position}]"
+        if not isinstance(line, dict):
+            raise QuoteError(f"{where}: expected an object")
+        values = {}
+        for name in ("line_id", "product_id", "uom_id"):
+            value = line.get(name)
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise QuoteError(f"{where}.{name}: expected an integer id, got {value!r}")
+            values[name] = value
+        quantity = line.get("quantity")
+        if not isinstance(quantity, int | float) or isinstance(quantity, bool) or quantity < 0:
+            raise QuoteError(f"{where}.quantity: expected a number >= 0, got {quantity!r}")
+        lead = line.get("customer_lead")
+        if lead is not None and (not isinstance(lead, int | float) or lead < 0):
+            raise QuoteError(f"{where}.customer_lead: expected days >= 0, got {lead!r}")
+        sale_lines.append(SaleLine(values["line_id"], values["product_id"], float(quantity),
+                                   values["uom_id"], float(lead) if lead is not None else None))
+    try:
+        ordered = local_date(request.get("date_order"), tz) or today
+        commitment = local_date(request.get("commitment_date"), tz)
+        created = utc_datetime(request.get("date_order"))
+    except ValueError as error:
+        raise QuoteError(f"date_order/commitment_date: expected 'YYYY-MM-DD HH:MM:SS' "
+                         f"({error})") from error
+    return SaleOrder(int(request["order_id"]), str(request.get("name") or request["order_id"]),
+                     str(request.get("partner") or ""), "quotation", ordered, tuple(sale_lines),
+                     commitment, created,
+                     "one" if request.get("picking_policy") == "one" else "direct")
