@@ -45,6 +45,8 @@ class CapacityPurchaseSuggestion(models.Model):
         digits="Product Unit of Measure",
         required=True,
         readonly=True,
+        # quantities of different products do not add up
+        group_operator=False,
     )
     product_uom_id = fields.Many2one(
         "uom.uom", string="Unit of Measure", required=True, readonly=True

@@ -9,6 +9,7 @@ import requests
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
 
 from .. import plan_payload
 
@@ -166,7 +167,7 @@ class SaleOrder(models.Model):
         if quote.promise_date:
             message = _(
                 "Promised date: %(date)s (%(status)s).",
-                date=fields.Date.to_string(quote.promise_date),
+                date=format_date(self.env, quote.promise_date),
                 status=status,
             )
         else:

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools.misc import format_date
 
 from .common import CapacityPromiseCase
 
@@ -140,7 +141,10 @@ class TestCheckCapacity(CapacityPromiseCase):
         self.assertEqual(second.capacity_status, "on_time")
         self.assertEqual(second.capacity_reason, "line 1")
         self.assertEqual(action["params"]["type"], "warning")
-        self.assertIn(self._day(12), action["params"]["message"])
+        self.assertIn(
+            format_date(self.env, self.order.capacity_promise_date),
+            action["params"]["message"],
+        )
 
         (request,) = FakePlanningService.requests
         self.assertEqual(request["path"], "/quote")
