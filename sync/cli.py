@@ -8,14 +8,16 @@ import json
 import logging
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from optimizer import PlannerSettings, SnapshotError, plan
+from optimizer import Plan, PlannerSettings, Snapshot, SnapshotError, plan, quote
 from optimizer.demo import demo_snapshot
 from optimizer.report import html_report, text_report
+from optimizer.snapshot import SaleLine, SaleOrder
 from sync.config import ConfigError, Settings, load_settings
 from sync.odoo import OdooError
 from sync.state import StateError
@@ -169,9 +171,24 @@ def run_demo(args: argparse.Namespace) -> int:
     result = plan(snapshot, PlannerSettings(quotations_hold_capacity=args.hold,
                                             solver=args.solver))
     print(text_report(result, snapshot))
+    print()
+    print(what_if(result, snapshot))
     args.html.write_text(html_report(result, snapshot), encoding="utf-8")
     print(f"\nHTML report with the capacity load per work center: {args.html.resolve()}")
     return 0
+
+
+def what_if(result: Plan, snapshot: Snapshot) -> str:
+    """A new quotation answered against the plan, as the Check capacity button would."""
+    desks = next(p for p in snapshot.products if p.default_code == "ODK-100")
+    inquiry = SaleOrder(99_999, "New quotation", "Walk-in customer", "quotation",
+                        snapshot.today, (SaleLine(1, desks.id, 6, desks.uom_id),))
+    started = time.perf_counter()
+    answer = quote(result, inquiry)
+    elapsed = (time.perf_counter() - started) * 1000
+    when = answer.promise_date.strftime("%a %d %b") if answer.promise_date else "cannot plan"
+    return (f"What if a customer asks now for 6 {desks.name}s? Promised {when}: "
+            f"{answer.reason} (answered in {elapsed:.1f} ms, nothing reserved)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
