@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", nargs="+", default=["S", "M", "L"], choices=sorted(SIZES))
     parser.add_argument("--quotes", type=int, default=200, help="inquiries timed per size")
-    parser.add_argument("--time-limit", type=float, default=10.0,
+    parser.add_argument("--time-limit", type=float, default=5.0,
                         help="MILP time limit in seconds")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: measure one size, print JSON

@@ -29,7 +29,7 @@ class PlannerSettings:
     quotations_hold_capacity: bool = False
     purchase_grouping_days: int = 7
     solver: Literal["highs", "cbc", "none"] = "highs"
-    time_limit_seconds: float = 10.0
+    time_limit_seconds: float = 5.0
     mip_gap: float = 0.01
     improvement_batch: int = 150
 

@@ -67,7 +67,7 @@ class Settings:
     horizon_days: int = 0  # 0 = take the addon's setting (default 180)
     quotations_hold_capacity: str = ""  # "" = take the addon's setting; "true" / "false"
     solver: Literal["highs", "cbc", "none"] = "highs"
-    solver_time_limit: float = 10.0
+    solver_time_limit: float = 5.0
     mip_gap: float = 0.01
     log_level: str = "INFO"
 
