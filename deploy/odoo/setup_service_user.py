@@ -1,0 +1,41 @@
+# Run by odoo-init.sh through `odoo shell -d <db> < setup_service_user.py`: Odoo's shell
+# executes this file with `env` (superuser) in scope and rolls back at the end, hence the
+# explicit commit. Reads SERVICE_LOGIN, SERVICE_PASSWORD, SERVICE_URL, SERVICE_TOKEN,
+# NEW_DATABASE and ODOO_ADMIN_PASSWORD from the environment; prints no secret.
+# ruff: noqa: F821 - `env` is provided by `odoo shell`
+import os
+
+from odoo import Command
+
+SERVICE_NAME = "Capacity Promise Planning Service"
+
+login = os.environ["SERVICE_LOGIN"]
+service_group = env.ref("sale_capacity_promise.group_capacity_promise_service")
+users = env["res.users"].with_context(active_test=False, no_reset_password=True)
+user = users.search([("login", "=", login)], limit=1)
+values = {
+    "name": SERVICE_NAME,
+    "login": login,
+    "active": True,
+    # Only the service's group (it implies internal user): read what the planner reads,
+    # apply plans, nothing else.
+    "groups_id": [Command.set(service_group.ids)],
+    "password": os.environ["SERVICE_PASSWORD"],
+}
+if user:
+    user.write(values)
+    print(f"odoo-init: updated user {login!r} (id {user.id})")
+else:
+    user = users.create(values)
+    print(f"odoo-init: created user {login!r} (id {user.id})")
+
+parameters = env["ir.config_parameter"].sudo()
+parameters.set_param("sale_capacity_promise.service_url", os.environ["SERVICE_URL"])
+parameters.set_param("sale_capacity_promise.service_token", os.environ["SERVICE_TOKEN"])
+print(f"odoo-init: addon settings point at {os.environ['SERVICE_URL']}")
+
+if os.environ.get("NEW_DATABASE") == "true":
+    env.ref("base.user_admin").password = os.environ["ODOO_ADMIN_PASSWORD"]
+    print("odoo-init: set the password of user 'admin'")
+
+env.cr.commit()
