@@ -92,6 +92,14 @@ class Assembler:
                             reason, tuple(lines), holds_capacity)
 
     # -- schedule ---------------------------------------------------------------------------
+    def share_of(self, demand: DemandRef) -> float:
+        """The part of a demand the plan holds: below 1 for quotations holding a share."""
+        if demand.kind == "quotation" and self.engine.settings.quotations_hold_capacity:
+            record = self.state.quotations.get(demand.id)
+            if record is not None:
+                return record.share
+        return 1.0
+
     def job(self, record: JobRecord) -> ScheduledJob:
         operations = tuple(
             ScheduledOperation(
@@ -103,7 +111,8 @@ class Assembler:
         return ScheduledJob(record.key, record.product_id, record.quantity,
                             self.date(record.start), self.date(record.finish), operations,
                             tuple(record.components), (record.demand,),
-                            record.manufacturing_order_id, record.bom_id, record.scenario)
+                            record.manufacturing_order_id, record.bom_id, record.scenario,
+                            self.share_of(record.demand))
 
     def jobs(self) -> list[ScheduledJob]:
         state = self.state
@@ -121,7 +130,9 @@ class Assembler:
             outcomes.extend((outcome, None if hold else order_id) for outcome in record.lines)
         return [
             Delivery(outcome.order.id, outcome.line.id, outcome.line.product_id, outcome.quantity,
-                     self.date(outcome.day), scenario)
+                     self.date(outcome.day), scenario,
+                     state.quotations[outcome.order.id].share if hold and
+                     outcome.order.id in state.quotations else 1.0)
             for outcome, scenario in outcomes
             if outcome.day is not None and outcome.quantity > EPS
         ]
@@ -136,8 +147,10 @@ class Assembler:
         records: list[PurchaseRecord] = [*state.manufacturing.purchases,
                                          *state.committed.purchases]
         hold = self.engine.settings.quotations_hold_capacity
+        share: dict[int, float] = {}
         for record in state.quotations.values():
             records.extend(record.purchases)
+            share.update((purchase.lot.uid, record.share) for purchase in record.purchases)
             if not hold:  # held quotations were committed: their takes are in the ledger
                 for consumption in record.consumptions:
                     consumptions[consumption.lot.uid].append(consumption)
@@ -157,21 +170,26 @@ class Assembler:
             for member in members:
                 if batch and member[0] - batch[0][0] > window:
                     suggestions.append(self._suggestion(product_id, vendor_id, scenario, batch,
-                                                        consumptions))
+                                                        consumptions, share))
                     batch = []
                 batch.append(member)
             if batch:
                 suggestions.append(self._suggestion(product_id, vendor_id, scenario, batch,
-                                                    consumptions))
+                                                    consumptions, share))
         suggestions.sort(key=lambda s: (s.order_by, s.vendor_id, s.product_id, s.key))
         return suggestions
 
     def _suggestion(self, product_id: int, vendor_id: int, scenario: int | None,
                     batch: list[tuple[int, PurchaseRecord]],
-                    consumptions: dict[int, list[Consumption]]) -> PurchaseSuggestion:
+                    consumptions: dict[int, list[Consumption]],
+                    share: dict[int, float]) -> PurchaseSuggestion:
         need = batch[0][0]
         lead = max(purchase.lead_days for _, purchase in batch)
-        quantity = sum(purchase.quantity for _, purchase in batch)
+        # a quotation holding a share holds that share of its purchases, but never less than
+        # what the vendor sells
+        quantity = max(sum(purchase.quantity * share.get(purchase.lot.uid, 1.0)
+                           for _, purchase in batch),
+                       *(purchase.min_qty for _, purchase in batch))
         served: dict[tuple[DemandKind, int, int | None], float] = defaultdict(float)
         names: dict[tuple[DemandKind, int, int | None], str] = {}
         for _, purchase in batch:
@@ -180,14 +198,15 @@ class Assembler:
                     continue
                 demand = consumption.demand
                 key = (demand.kind, demand.id, demand.line_id)
-                served[key] += consumption.qty
+                served[key] += consumption.qty * self.share_of(demand)
                 names[key] = demand.name
         serves = tuple(DemandRef(kind, record_id, names[(kind, record_id, line_id)], line_id,
                                  round(qty, 6))
                        for (kind, record_id, line_id), qty in sorted(
                            served.items(), key=lambda item: (item[0][0], item[0][1],
                                                              item[0][2] or 0)))
-        order_by = max(0, need - math.ceil(lead - EPS))
+        safety = self.engine.settings.purchase_safety_days
+        order_by = max(0, need - safety - math.ceil(lead - EPS))
         suggestion_key = f"{product_id}-{vendor_id}-{self.date(need).isoformat()}"
         if scenario is not None:
             suggestion_key += f"-q{scenario}"
@@ -202,9 +221,9 @@ class Assembler:
                 continue
             for operation in job.operations:
                 for booking in operation.bookings:
-                    planned[(operation.workcenter_id, booking.date)] += booking.hours
+                    planned[(operation.workcenter_id, booking.date)] += booking.hours * job.share
         rows = []
-        for wc_id, hours in self.engine.capacity.items():
+        for wc_id, hours in self.engine.available.items():
             for day, available in enumerate(hours):
                 date = self.date(day)
                 used = planned.get((wc_id, date), 0.0)

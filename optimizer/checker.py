@@ -161,7 +161,7 @@ class _Checker:
                         continue
                     if booking.hours <= 0:
                         self.fail(f"{job.key}: empty booking on {booking.date}")
-                    used[(operation.workcenter_id, day)] += booking.hours
+                    used[(operation.workcenter_id, day)] += booking.hours * job.share
         where = "the committed plan" if scenario is None else f"quotation {scenario}"
         for (wc, day), hours in used.items():
             available = self.capacity[wc][day]
@@ -188,15 +188,16 @@ class _Checker:
         for job in self.plan.jobs:
             if job.quotation_id not in (None, scenario):
                 continue
-            add(job.product_id, self._day(job.finish), job.quantity)
+            add(job.product_id, self._day(job.finish), job.quantity * job.share)
             for product_id, qty in job.components:
-                add(product_id, self._day(job.start), -qty)
+                add(product_id, self._day(job.start), -qty * job.share)
         for purchase in self.plan.purchases:
             if purchase.quotation_id in (None, scenario):
                 add(purchase.product_id, self._day(purchase.need_date), purchase.quantity)
         for delivery in self.plan.deliveries:
             if delivery.quotation_id in (None, scenario):
-                add(delivery.product_id, self._day(delivery.date), -delivery.quantity)
+                add(delivery.product_id, self._day(delivery.date),
+                    -delivery.quantity * delivery.share)
         kit_deliveries = self._kit_deliveries(scenario)
         for product_id, day, qty in kit_deliveries:
             add(product_id, day, -qty)
@@ -222,8 +223,8 @@ class _Checker:
         for delivery in self.plan.deliveries:
             if delivery.product_id in kits and delivery.quotation_id in (None, scenario):
                 components: dict[int, float] = defaultdict(float)
-                self._explode(self.index.bom_for[delivery.product_id], delivery.quantity,
-                              components)
+                self._explode(self.index.bom_for[delivery.product_id],
+                              delivery.quantity * delivery.share, components)
                 result.extend((pid, self._day(delivery.date), qty)
                               for pid, qty in components.items())
         return result

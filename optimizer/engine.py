@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from optimizer.calendar import capacity_table
 from optimizer.ledger import EPS, Cause, Consumption, Fork, Ledger, Lot
@@ -76,6 +77,7 @@ class PurchaseRecord:
     lead_days: float
     earliest: int
     scenario: int | None = None
+    min_qty: float = 0.0  # the vendor's minimum, in the product's unit
 
 
 @dataclass(eq=False)
@@ -96,6 +98,18 @@ class ScenarioRecord:
     purchases: list[PurchaseRecord] = field(default_factory=list)
     lines: list[LineOutcome] = field(default_factory=list)
     consumptions: list[Consumption] = field(default_factory=list)
+    share: float = 1.0  # the part committed to the ledger (quotations holding capacity)
+
+
+class _Step(NamedTuple):
+    """An operation to book: where (and where else) it may run, and how long."""
+
+    name: str
+    workcenter_id: int
+    alternatives: tuple[int, ...]
+    hours: float
+    operation_id: int | None
+    workorder_id: int | None
 
 
 class _Unplannable(Exception):  # noqa: N818 - internal control flow, never escapes
@@ -130,7 +144,11 @@ class Engine:
         self.index = snapshot.index
         self.today = snapshot.today
         self.horizon = settings.horizon_days
-        self.capacity = capacity_table(snapshot, self.horizon)
+        self.available = capacity_table(snapshot, self.horizon)
+        # what the plan may fill: all of it, or less to keep a reserve for disruptions
+        factor = settings.capacity_factor
+        self.capacity = self.available if factor == 1 else {
+            wc: [hours * factor for hours in days] for wc, days in self.available.items()}
         self._job_counter = 0
 
     # -- entry points -----------------------------------------------------------------------
@@ -143,7 +161,8 @@ class Engine:
         for mo in sorted(self.snapshot.manufacturing_orders, key=self._mo_priority):
             fork = ledger.fork()
             try:
-                record = self._plan_manufacturing_order(fork, mo)
+                record = self._plan_manufacturing_order_in_time(fork, mo) or \
+                    self._plan_manufacturing_order(fork, mo)
             except _Unplannable as failure:
                 warnings.append(f"{mo.name} cannot be scheduled: "
                                 f"{self.describe_failure(failure.cause)}")
@@ -172,7 +191,8 @@ class Engine:
             record = self.plan_order(fork, order, scenario=None if hold else order.id)
             record.consumptions = fork.consumptions
             if hold:
-                fork.commit()
+                record.share = self.settings.quotation_hold_share
+                fork.commit(record.share)
             quotations[order.id] = record
         return PlanState(self, ledger, committed, manufacturing, quotations,
                          [o.id for o in confirmed], warnings)
@@ -197,9 +217,19 @@ class Engine:
                 continue
             attempt = ScenarioRecord()
             mark = _ForkMark(fork)
+            outcome = None
+            target = self.due_day(order) - self.settings.jit_buffer_days
+            if kind == "sale" and self.settings.schedule == "just_in_time" and target >= 0:
+                try:
+                    outcome = self._obtain_by(fork, attempt, line.product_id, quantity, demand,
+                                              scenario, order.id, target)
+                except _Unplannable:
+                    mark.rollback()
+                    attempt = ScenarioRecord()
             try:
-                day, cause, used = self._obtain(fork, attempt, line.product_id, quantity,
-                                                demand, scenario, reserved_for=order.id)
+                day, cause, used = outcome or self._obtain(
+                    fork, attempt, line.product_id, quantity, demand, scenario,
+                    reserved_for=order.id)
             except _Unplannable as failure:
                 mark.rollback()
                 record.lines.append(LineOutcome(order, line, quantity, None, failure.cause, []))
@@ -231,9 +261,11 @@ class Engine:
                     f"{line.order_name}: {index.products[line.product_id].name} was expected on "
                     f"{line.expected_date:%d %b} and has not arrived; planned as arriving today")
                 day = 0
-            ledger.add_lot(Lot(ledger.new_uid(), line.product_id, day, quantity, "supply",
+            usable = day + self.settings.purchase_safety_days
+            ledger.add_lot(Lot(ledger.new_uid(), line.product_id, usable, quantity, "supply",
                                Cause("supply", day, line.product_id, vendor_id=line.vendor_id,
-                                     ref=line.order_name)))
+                                     ref=line.order_name,
+                                     until=usable if usable != day else None)))
         return ledger
 
     def _mo_priority(self, mo: ManufacturingOrder) -> tuple[int, dt.date, dt.date, int]:
@@ -314,6 +346,155 @@ class Engine:
                                      ready=earliest))
         return record
 
+    def _plan_manufacturing_order_in_time(self, fork: Fork,
+                                          mo: ManufacturingOrder) -> ScenarioRecord | None:
+        """Just in time: the remaining work backwards from the deadline, components by the
+        start; None (and nothing booked) when that is not possible or not asked for."""
+        if (self.settings.schedule != "just_in_time" or mo.deadline is None
+                or any(wo.started for wo in mo.work_orders)):
+            return None
+        target = (mo.deadline - self.today).days - self.settings.jit_buffer_days
+        if target < 0:
+            return None
+        mark = _ForkMark(fork)
+        record = ScenarioRecord()
+        demand = DemandRef("manufacturing", mo.id, mo.name, None, mo.quantity)
+        try:
+            steps = [_Step(wo.name, wo.workcenter_id, (), wo.remaining_hours, None, wo.id)
+                     for wo in sorted(mo.work_orders, key=lambda w: (w.sequence, w.id))]
+            operations, start = self._book_backward(fork, steps, target)
+            released = (mo.planned_start - self.today).days if mo.planned_start else 0
+            if start < released:
+                raise _Unplannable(Cause("late", None))
+            components, used = [], []
+            for need in mo.components:
+                quantity = self.index.to_product_uom(need.quantity, need.uom_id,
+                                                     need.product_id)
+                if quantity <= EPS:
+                    continue
+                _, _, taken = self._obtain_by(fork, record, need.product_id, quantity, demand,
+                                              None, None, start)
+                used.extend(taken)
+                components.append((need.product_id, quantity))
+        except _Unplannable:
+            mark.rollback()
+            return None
+        for consumption in used:
+            consumption.day = start
+        finish = _finish(operations, target)
+        cause = Cause("scheduled", finish, mo.product_id)
+        output = Lot(fork.new_uid(), mo.product_id, finish,
+                     self.index.to_product_uom(mo.quantity, mo.uom_id, mo.product_id),
+                     "production", Cause("production", finish, mo.product_id, ref=mo.name),
+                     reserved_for=mo.sale_order_id)
+        fork.add_lot(output)
+        record.jobs.append(JobRecord(f"MO {mo.id}", mo.product_id, output.qty, start, finish,
+                                     operations, components, demand, cause,
+                                     manufacturing_order_id=mo.id, output=output, ready=start))
+        return record
+
+    def _book_backward(self, fork: Fork, steps: list[_Step],
+                       deadline: int) -> tuple[list[OperationRecord], int]:
+        """Book operations last to first, each ending by the day the next one starts, on the
+        work center (main or alternative) that lets it start latest. Returns the operations in
+        order and the first one's start day."""
+        latest = deadline
+        booked: list[OperationRecord] = []
+        for name, workcenter_id, alternatives, hours, operation_id, workorder_id in \
+                reversed(steps):
+            best: tuple[int, list[tuple[int, float]]] | None = None
+            best_wc = workcenter_id
+            for wc_id in (workcenter_id, *alternatives):
+                slot = fork.find_slot_backward(wc_id, latest, hours)
+                if slot is not None and (best is None or slot[0] > best[0]):
+                    best, best_wc = slot, wc_id
+            if best is None:
+                raise _Unplannable(Cause("late", None))
+            fork.book(best_wc, best[1])
+            booked.append(OperationRecord(name, best_wc, hours, best[1], best[0],
+                                          operation_id=operation_id, workorder_id=workorder_id))
+            latest = best[0]
+        booked.reverse()
+        return booked, latest
+
+    def _obtain_by(self, fork: Fork, record: ScenarioRecord, product_id: int, quantity: float,
+                   demand: DemandRef, scenario: int | None, reserved_for: int | None,
+                   deadline: int) -> tuple[int, Cause, list[Consumption]]:
+        """Get ``quantity`` of a product by day ``deadline`` as late as possible, leaving
+        earlier material and capacity to others; raises :class:`_Unplannable` when it cannot
+        be had in time (the caller then plans as soon as possible instead)."""
+        bom = self.index.bom_for.get(product_id)
+        used: list[Consumption] = []
+        ready, cause = 0, Cause("scheduled", 0, product_id)
+        if bom is not None and bom.kind == "phantom":
+            for component_id, component_qty in self.explode(bom, quantity):
+                day, component_cause, taken = self._obtain_by(
+                    fork, record, component_id, component_qty, demand, scenario, reserved_for,
+                    deadline)
+                used.extend(taken)
+                if day >= ready:
+                    ready, cause = day, component_cause
+            return ready, cause, used
+        eligible = [(lot, left) for lot, left in fork.lots(product_id)
+                    if lot.day <= deadline
+                    and (lot.reserved_for is None or lot.reserved_for == reserved_for)
+                    and not (lot.kind == "purchase" and lot.scenario != scenario)]
+        remaining = quantity
+        for lot, left in reversed(eligible):  # the latest that is in time first
+            qty = left if left < remaining else remaining
+            used.append(fork.take(lot, qty, demand))
+            remaining -= qty
+            if lot.day >= ready:
+                ready, cause = lot.day, lot.cause
+            if remaining <= EPS:
+                return ready, cause, used
+        product = self.index.products[product_id]
+        if product.procurement == "make":
+            job = self._make_by(fork, record, product_id, remaining, demand, scenario, deadline)
+            lot = Lot(fork.new_uid(), product_id, job.finish, remaining, "production", job.cause)
+            job.output = lot
+            fork.add_lot(lot)
+            used.append(fork.take(lot, remaining, demand))
+            return max(ready, job.finish), job.cause, used
+        if product.procurement == "buy":
+            seller = self._select_seller(product_id, remaining)
+            if seller is None or self._purchase_day(seller) > deadline:
+                raise _Unplannable(Cause("late", None))
+            lot = self._buy(fork, record, seller, remaining, scenario)
+            used.append(fork.take(lot, remaining, demand))
+            return max(ready, lot.day), lot.cause, used
+        raise _Unplannable(Cause("late", None))
+
+    def _make_by(self, fork: Fork, record: ScenarioRecord, product_id: int, quantity: float,
+                 demand: DemandRef, scenario: int | None, deadline: int) -> JobRecord:
+        """A job that finishes by ``deadline``, as late as it can; components by its start."""
+        bom = self.index.bom_for[product_id]
+        steps = [_Step(operation.name, operation.workcenter_id,
+                       self.index.workcenters[operation.workcenter_id].alternative_ids,
+                       operation.setup_hours + operation.hours_per_unit * quantity,
+                       operation.id, None)
+                 for operation in sorted(bom.operations, key=lambda op: (op.sequence, op.id))]
+        operations, start = self._book_backward(fork, steps, deadline)
+        if not bom.operations:
+            start = deadline - math.ceil(bom.lead_days - EPS)
+            if start < 0:
+                raise _Unplannable(Cause("late", None))
+        components = [c for c in self.explode(bom, quantity) if c[1] > EPS]
+        used: list[Consumption] = []
+        for component_id, component_qty in components:
+            _, _, taken = self._obtain_by(fork, record, component_id, component_qty, demand,
+                                          scenario, None, start)
+            used.extend(taken)
+        for consumption in used:
+            consumption.day = start
+        finish = _finish(operations, deadline)
+        self._job_counter += 1
+        job = JobRecord(f"planned {self._job_counter}", product_id, quantity, start, finish,
+                        operations, components, demand, Cause("scheduled", finish, product_id),
+                        bom_id=bom.id, scenario=scenario, ready=start)
+        record.jobs.append(job)
+        return job
+
     # -- material ---------------------------------------------------------------------------
     def _obtain(self, fork: Fork, record: ScenarioRecord, product_id: int, quantity: float,
                 demand: DemandRef, scenario: int | None,
@@ -328,7 +509,7 @@ class Engine:
         if product.procurement == "buy":
             seller = self._select_seller(product_id, quantity)
             if seller is not None:
-                cutoff = math.ceil(seller.lead_days - EPS)
+                cutoff = self._purchase_day(seller)
         ready, cause = 0, Cause("stock", 0, product_id)
         remaining = quantity
         used: list[Consumption] = []
@@ -415,17 +596,23 @@ class Engine:
             return quantity
         return self.index.to_product_uom(quantity, seller.uom_id, seller.product_id)
 
+    def _purchase_day(self, seller: SupplierInfo) -> int:
+        """The first day material bought today can be counted on."""
+        return math.ceil(seller.lead_days - EPS) + self.settings.purchase_safety_days
+
     def _buy(self, fork: Fork, record: ScenarioRecord, seller: SupplierInfo, shortfall: float,
              scenario: int | None) -> Lot:
-        earliest = math.ceil(seller.lead_days - EPS)
+        earliest = self._purchase_day(seller)
         quantity = max(shortfall, self._seller_qty(seller, seller.min_qty))
-        cause = Cause("purchase", earliest, seller.product_id, vendor_id=seller.vendor_id,
-                      lead_days=seller.lead_days)
+        arrival = math.ceil(seller.lead_days - EPS)
+        cause = Cause("purchase", arrival, seller.product_id, vendor_id=seller.vendor_id,
+                      lead_days=seller.lead_days, until=earliest if earliest != arrival else None)
         lot = Lot(fork.new_uid(), seller.product_id, earliest, quantity, "purchase", cause,
                   scenario=scenario)
         fork.add_lot(lot)
         record.purchases.append(PurchaseRecord(lot, seller.vendor_id, quantity, seller.lead_days,
-                                               earliest, scenario))
+                                               earliest, scenario,
+                                               self._seller_qty(seller, seller.min_qty)))
         return lot
 
     # -- production -------------------------------------------------------------------------
@@ -549,6 +736,14 @@ class _ForkMark:
         fork.taken = self.taken
         fork.new_lots = self.new_lots
         del fork.consumptions[self.consumptions:]
+
+
+def _finish(operations: list[OperationRecord], default: int) -> int:
+    """The day the last operation with work ends."""
+    for operation in reversed(operations):
+        if operation.bookings:
+            return operation.bookings[-1][0]
+    return default
 
 
 def _extend(target: ScenarioRecord, record: ScenarioRecord) -> None:

@@ -40,6 +40,11 @@ class Explainer:
             return "the vendor"
         return self.index.vendors[vendor_id].name
 
+    def _safety(self, cause: Cause) -> str:
+        if cause.until is None or cause.day is None or cause.until <= cause.day:
+            return ""
+        return f", counted from {self.date(cause.until)} in case it is late"
+
     def sentence(self, cause: Cause, for_product: int | None = None) -> str:
         """One sentence, ending with a full stop. ``for_product`` is the product the reader asked
         about; a cause on one of its components says which component it is."""
@@ -50,13 +55,16 @@ class Explainer:
         kind = cause.kind
         if kind == "stock":
             return "Available from stock."
+        if kind == "scheduled":
+            return f"Planned just in time, ready on {self.date(cause.day or 0)}."
         if kind == "supply":
             return (f"{product} arrives on {self.date(cause.day or 0)} from "
-                    f"{self._vendor(cause.vendor_id)} ({cause.ref}).")
+                    f"{self._vendor(cause.vendor_id)} ({cause.ref}){self._safety(cause)}.")
         if kind == "purchase":
             days = math.ceil(cause.lead_days)
             return (f"{product} must be bought from {self._vendor(cause.vendor_id)}: "
-                    f"{days} days lead time, arrives on {self.date(cause.day or 0)}.")
+                    f"{days} days lead time, arrives on {self.date(cause.day or 0)}"
+                    f"{self._safety(cause)}.")
         if kind == "production":
             finishing = f"{cause.ref} finishes on {self.date(cause.day or 0)}"
             if cause.inner is not None:

@@ -133,6 +133,32 @@ class Fork:
             day += 1
         return None
 
+    def find_slot_backward(self, workcenter_id: int, latest: int,
+                           hours: float) -> tuple[int, list[tuple[int, float]]] | None:
+        """Load ``hours`` backwards from day ``latest`` (just in time): (first day,
+        [(day, hours)] by day), or None if the work does not fit before ``latest``. Books
+        nothing."""
+        if hours <= EPS:
+            return latest, []
+        free = self.hours(workcenter_id)
+        first_open = self.first_open.get(workcenter_id)
+        if first_open is None:
+            first_open = self.ledger.first_open.get(workcenter_id, 0)
+        remaining = hours
+        bookings: list[tuple[int, float]] = []
+        day = min(latest, self.ledger.horizon - 1)
+        while day >= first_open:
+            available = free[day]
+            if available > EPS:
+                used = available if available < remaining else remaining
+                bookings.append((day, used))
+                remaining -= used
+                if remaining <= EPS:
+                    bookings.reverse()
+                    return day, bookings
+            day -= 1
+        return None
+
     def book(self, workcenter_id: int, bookings: list[tuple[int, float]]) -> None:
         """Take the hours of a slot found by :meth:`find_slot`."""
         if not bookings:
@@ -196,9 +222,13 @@ class Fork:
         return self.ledger.new_uid()
 
     # -- commit -----------------------------------------------------------------------------
-    def commit(self) -> None:
-        """Make this fork's bookings and takes part of the ledger."""
+    def commit(self, share: float = 1.0) -> None:
+        """Make this fork's bookings and takes part of the ledger; with ``share`` below 1 only
+        that part of them (a quotation that holds capacity in proportion to the chance it
+        becomes an order)."""
         ledger = self.ledger
+        if share < 1.0:
+            self._scale(share)
         for workcenter_id, hours in self.free.items():
             ledger.free[workcenter_id] = hours
             start = self.first_open.get(workcenter_id, ledger.first_open.get(workcenter_id, 0))
@@ -221,3 +251,14 @@ class Fork:
         ledger.consumptions.extend(self.consumptions)
         self.free, self.first_open, self.taken = {}, {}, {}
         self.new_lots, self.consumptions = {}, []
+
+    def _scale(self, share: float) -> None:
+        for workcenter_id, own in self.free.items():
+            base = self.ledger.free[workcenter_id]
+            self.free[workcenter_id] = [b - share * (b - o) for b, o in zip(base, own,
+                                                                          strict=True)]
+        for uid in self.taken:
+            self.taken[uid] *= share
+        for lots in self.new_lots.values():
+            for lot in lots:
+                lot.qty *= share

@@ -98,12 +98,14 @@ def _release(state: PlanState, fork: Fork, quotation_id: int) -> None:
     record = state.quotations[quotation_id]
     own_lots = {job.output.uid for job in record.jobs if job.output is not None}
     own_lots.update(purchase.lot.uid for purchase in record.purchases)
+    share = record.share
     for job in record.jobs:
         for operation in job.operations:
-            fork.release(operation.workcenter_id, operation.bookings)
+            fork.release(operation.workcenter_id,
+                         [(day, hours * share) for day, hours in operation.bookings])
     for consumption in record.consumptions:
         if consumption.lot.uid not in own_lots:
-            fork.give_back(consumption.lot, consumption.qty)
+            fork.give_back(consumption.lot, consumption.qty * share)
 
 
 __all__ = ["PlannerSettings", "SolverReport", "plan", "quote"]

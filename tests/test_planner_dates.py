@@ -408,3 +408,69 @@ def test_released_manufacturing_order_keeps_its_scheduled_start():
     assert result.order(order).promise_date == day(0)
     mo_job = next(j for j in result.jobs if j.manufacturing_order_id == mo)
     assert (mo_job.start, mo_job.finish) == (day(2), day(2))
+
+
+def test_capacity_factor_keeps_a_reserve_but_reports_real_hours():
+    f, _, table, _, _ = simple_shop()
+    order = f.order({table: 8}, asked=5)
+    _, result = planned(f, PlannerSettings(solver="none", capacity_factor=0.5))
+    assert result.order(order).promise_date == day(1)  # 4 h a day may be planned
+    monday = next(row for row in result.load if row.date == day(0))
+    assert (monday.available_hours, monday.planned_hours) == (8, 4)
+
+
+def test_quotations_can_hold_a_share_of_their_work():
+    f, _, table, _, _ = simple_shop()
+    f.quotation({table: 4}, created_at=NOW - dt.timedelta(hours=2))
+    second = f.quotation({table: 6}, created_at=NOW - dt.timedelta(hours=1))
+    full = PlannerSettings(solver="none", quotations_hold_capacity=True)
+    half = PlannerSettings(solver="none", quotations_hold_capacity=True,
+                           quotation_hold_share=0.5)
+    _, held_fully = planned(f, full)
+    _, held_half = planned(f, half)
+    assert held_fully.order(second).promise_date == day(1)  # 4 h held, 4 h left on Monday
+    assert held_half.order(second).promise_date == day(0)  # 2 h held, 6 h left
+    monday = next(row for row in held_half.load if row.date == day(0))
+    assert monday.planned_hours == pytest.approx(0.5 * 4 + 0.5 * 6)
+
+
+def test_purchase_safety_days_allow_for_a_late_vendor():
+    f = FactoryBuilder()
+    board = f.product("Board", "buy")
+    vendor = f.vendor("Wood Corner")
+    f.supplier(board, vendor, lead_days=10)
+    f.purchase(board, vendor, 5, arrives=4, name="P00042")
+    from_po = f.order({board: 5}, asked=10)
+    bought = f.order({board: 5}, asked=20)
+    _, result = planned(f, PlannerSettings(solver="none", purchase_safety_days=2))
+    assert result.order(from_po).promise_date == day(6)
+    assert result.order(from_po).reason == (
+        "Board arrives on 6 Mar from Wood Corner (P00042), counted from 8 Mar in case it is "
+        "late.")
+    assert result.order(bought).promise_date == day(12)
+    [suggestion] = result.purchases
+    assert (suggestion.order_by, suggestion.need_date) == (day(0), day(12))
+
+
+def test_just_in_time_leaves_the_near_capacity_to_new_orders():
+    f, assembly, table, _, _ = simple_shop()
+    f.manufacturing_order(table, 8, [(assembly, 8)], deadline=day(9), name="MO/00001")
+    confirmed = f.order({table: 8}, asked=10)
+    quotation = f.quotation({table: 8})
+    _, asap = planned(f)
+    _, jit = planned(f, PlannerSettings(solver="none", schedule="just_in_time"))
+    assert asap.order(quotation).promise_date == day(1)
+    assert jit.order(quotation).promise_date == day(0)
+    mo_job = next(j for j in jit.jobs if j.manufacturing_order_id is not None)
+    assert mo_job.start == day(7)  # two days before the deadline of Wednesday 11 March
+    assert jit.order(confirmed).promise_date == day(7)
+    assert jit.order(confirmed).status == "on_time"
+
+
+def test_just_in_time_falls_back_to_as_soon_as_possible_when_late_anyway():
+    f, _, table, _, _ = simple_shop()
+    order = f.order({table: 40}, asked=2)  # a week of work due on Wednesday
+    _, jit = planned(f, PlannerSettings(solver="none", schedule="just_in_time"))
+    promise = jit.order(order)
+    assert promise.promise_date == day(4) and promise.status == "late"
+    assert promise.reason == "Table needs 40.0 h of work, finishing on 6 Mar."

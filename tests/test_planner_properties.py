@@ -91,11 +91,17 @@ PROPERTY_SETTINGS = settings(max_examples=120, deadline=None,
                              suppress_health_check=[HealthCheck.too_slow])
 
 
+planner_settings = st.builds(
+    PlannerSettings, solver=st.just("none"), horizon_days=st.just(60),
+    quotations_hold_capacity=st.booleans(), quotation_hold_share=st.sampled_from([1.0, 0.6]),
+    capacity_factor=st.sampled_from([1.0, 0.85]), purchase_safety_days=st.sampled_from([0, 2]),
+    schedule=st.sampled_from(["asap", "just_in_time"]))
+
+
 @PROPERTY_SETTINGS
-@given(factories(), st.booleans())
-def test_every_plan_passes_the_checker(snapshot, hold):
-    result = plan(snapshot, PlannerSettings(solver="none", horizon_days=60,
-                                            quotations_hold_capacity=hold))
+@given(factories(), planner_settings)
+def test_every_plan_passes_the_checker(snapshot, settings):
+    result = plan(snapshot, settings)
     assert check_plan(snapshot, result) == []
     planned_orders = {o.order_id for o in result.orders}
     assert planned_orders == {o.id for o in snapshot.sale_orders}
@@ -118,9 +124,9 @@ def test_improved_plans_pass_the_checker_and_are_never_worse(snapshot):
 
 
 @PROPERTY_SETTINGS
-@given(factories())
-def test_a_quote_agrees_with_the_plan_and_leaves_it_unchanged(snapshot):
-    result = plan(snapshot, PlannerSettings(solver="none", horizon_days=60))
+@given(factories(), planner_settings.filter(lambda s: not s.quotations_hold_capacity))
+def test_a_quote_agrees_with_the_plan_and_leaves_it_unchanged(snapshot, settings):
+    result = plan(snapshot, settings)
     before = (result.orders, result.jobs, result.purchases, result.load)
     for order in snapshot.sale_orders:
         if order.state != "quotation":
