@@ -23,6 +23,9 @@ from odoolib.tools import AuthenticationError, JsonRPCException
 from sync.config import Settings
 
 log = logging.getLogger(__name__)
+# odoo-client-lib logs every call's arguments at DEBUG, the password or API key among them:
+# keep it quiet whatever level the service runs at.
+logging.getLogger("odoolib").setLevel(logging.WARNING)
 
 
 class OdooError(RuntimeError):
@@ -267,12 +270,14 @@ class OdooClient:
 
 
 def _fault_message(fault: str) -> str:
-    """The last meaningful line of an Odoo fault (its traceback stays on the server)."""
+    """What an Odoo fault says, without its traceback (which stays on the server): the last
+    line of a traceback, or the first line of a plain message (an access error's first line
+    names the model; the rest lists groups)."""
     lines = [line.strip() for line in fault.strip().splitlines() if line.strip()]
     if not lines:
         return "unknown error"
-    last = lines[-1]
+    message = lines[-1] if lines[0].startswith("Traceback") else lines[0]
     for prefix in ("odoo.exceptions.", "builtins."):
-        if last.startswith(prefix):
-            last = last[len(prefix):]
-    return last
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+    return message

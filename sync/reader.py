@@ -139,8 +139,10 @@ class OdooReader:
 
     def __init__(self, client: OdooClient, store: StateStore, page_size: int = 500,
                  overlap_seconds: float = 120.0, master_check_every: int = 12,
-                 progress: Progress | None = None):
+                 progress: Progress | None = None,
+                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)):
         self.client = client
+        self.clock = clock
         self.store = store
         self.page_size = page_size
         self.overlap = dt.timedelta(seconds=overlap_seconds)
@@ -223,11 +225,16 @@ class OdooReader:
     def _read_changes(self, spec: ModelSpec, cursor: str,
                       check_deleted: bool) -> tuple[int, int]:
         fields, names = self._fields_to_read(spec)
-        since = (dt.datetime.strptime(cursor, ODOO_DATETIME) - self.overlap).strftime(
-            ODOO_DATETIME)
+        newest_seen = dt.datetime.strptime(cursor, ODOO_DATETIME).replace(tzinfo=dt.timezone.utc)
+        if self.clock() - newest_seen > 2 * self.overlap:
+            # long settled: a transaction that wrote before the newest change has committed
+            # by now and was read, so only what is strictly newer is new
+            domain = [*spec.read_domain(), ("write_date", ">", cursor)]
+        else:  # recent: look back over the window in case a slow transaction commits late
+            since = (newest_seen - self.overlap).strftime(ODOO_DATETIME)
+            domain = [*spec.read_domain(), ("write_date", ">=", since)]
         newest = cursor
         count = 0
-        domain = [*spec.read_domain(), ("write_date", ">=", since)]
         for page in self.client.read_pages(spec.model, domain, fields, self.page_size,
                                            {"active_test": False}):
             rows = self._normalise(page, names)

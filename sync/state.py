@@ -172,9 +172,17 @@ class StateStore:
 
     # -- runs -------------------------------------------------------------------------------
     def start_run(self, run_key: str, started_at: dt.datetime) -> None:
+        """Record a run; the same key again (the same plan, computed again within the same
+        second) starts that record over."""
         with self.engine.begin() as connection:
-            connection.execute(runs.insert().values(run_key=run_key, started_at=started_at,
-                                                    status="running"))
+            exists = connection.execute(select(runs.c.run_key)
+                                        .where(runs.c.run_key == run_key)).first()
+            if exists is None:
+                connection.execute(runs.insert().values(run_key=run_key, started_at=started_at,
+                                                        status="running"))
+            else:
+                connection.execute(update(runs).where(runs.c.run_key == run_key).values(
+                    started_at=started_at, status="running", error=None))
 
     def finish_run(self, run_key: str, status: str, seconds: float,
                    summary: dict[str, Any] | None = None, error: str | None = None) -> None:

@@ -68,7 +68,7 @@ def chart(outcomes: list[Outcome], path: Path) -> None:
 
     markers = {0.7: "o", 0.85: "s", 0.95: "^"}
     colours = ["#888888", "#e07b39", "#6aa6d8", "#1f4e9c"]
-    figure, axes = plt.subplots(figsize=(8, 5.2), dpi=120)
+    figure, axes = plt.subplots(figsize=(9, 6.2), dpi=120)
     for colour, policy in zip(colours, [p.name for p in policies()], strict=True):
         for load in sorted({o.load for o in outcomes}):
             group = [o for o in outcomes if o.policy == policy and o.load == load]
@@ -76,17 +76,21 @@ def chart(outcomes: list[Outcome], path: Path) -> None:
                 continue
             x = [o.mean_quoted_lead for o in group]
             y = [o.on_time * 100 for o in group]
-            axes.errorbar(statistics.fmean(x), statistics.fmean(y),
+            mean_y = statistics.fmean(y)
+            spread = statistics.stdev(y) if len(y) > 1 else 0.0
+            axes.errorbar(statistics.fmean(x), mean_y,
                           xerr=statistics.stdev(x) if len(x) > 1 else 0,
-                          yerr=statistics.stdev(y) if len(y) > 1 else 0,
+                          yerr=[[spread], [min(spread, 100 - mean_y)]],  # no rate above 100 %
                           marker=markers.get(load, "D"), color=colour, markersize=8, capsize=3,
                           label=f"{policy} ({load:.0%} load)")
-    axes.set_xlabel("mean quoted lead time (calendar days)")
-    axes.set_ylabel("orders delivered on or before the promised date (%)")
-    axes.set_title("Promise quality: kept promises against quoted lead time")
+    axes.set_xlabel("mean quoted lead time (calendar days) - shorter is better")
+    axes.set_ylabel("orders delivered on or before the promised date (%) - higher is better")
+    axes.set_title("Promise quality: kept promises against quoted lead time\n"
+                   "(mean and standard deviation over seeds)")
+    axes.set_ylim(top=101)
     axes.grid(alpha=0.3)
-    axes.legend(fontsize=7, loc="lower right", ncol=2)
-    figure.tight_layout()
+    figure.legend(fontsize=7, loc="lower center", ncol=3, frameon=False)
+    figure.tight_layout(rect=(0, 0.14, 1, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path)
     plt.close(figure)
