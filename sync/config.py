@@ -66,6 +66,10 @@ class Settings:
     page_size: int = 500
     horizon_days: int = 0  # 0 = take the addon's setting (default 180)
     quotations_hold_capacity: str = ""  # "" = take the addon's setting; "true" / "false"
+    quotation_hold_share: float = 1.0
+    capacity_factor: float = 1.0
+    purchase_safety_days: int = 0
+    schedule: Literal["asap", "just_in_time"] = "asap"
     solver: Literal["highs", "cbc", "none"] = "highs"
     solver_time_limit: float = 5.0
     mip_gap: float = 0.01
@@ -151,6 +155,8 @@ def _convert(key: str, raw: str, spec: dataclasses.Field[Any]) -> Any:
         raise ConfigError(f"{key} must be a number, got {raw!r}") from error
     if spec.name == "odoo_protocol" and raw not in ("auto", "xmlrpc", "jsonrpc", "json2"):
         raise ConfigError(f"{key} must be auto, xmlrpc, jsonrpc or json2, got {raw!r}")
+    if spec.name == "schedule" and raw not in ("asap", "just_in_time"):
+        raise ConfigError(f"{key} must be asap or just_in_time, got {raw!r}")
     if spec.name == "solver" and raw not in ("highs", "cbc", "none"):
         raise ConfigError(f"{key} must be highs, cbc or none, got {raw!r}")
     if spec.name == "quotations_hold_capacity" and raw.lower() not in ("", "true", "false"):

@@ -15,7 +15,7 @@ from optimizer import PlannerSettings, SnapshotError, plan, quote
 from optimizer.plan import Plan
 from optimizer.snapshot import SaleLine, SaleOrder, Snapshot
 from sync.build import build_snapshot, local_date, m2o_id, m2o_name, utc_datetime
-from sync.config import Settings
+from sync.config import ConfigError, Settings
 from sync.odoo import OdooClient, OdooError
 from sync.payload import build_payload, order_payload, run_key
 from sync.reader import OdooReader, Progress, ReadReport
@@ -105,10 +105,17 @@ class PlanningService:
         hold_setting = self.settings.quotations_hold_capacity.lower()
         hold = (hold_setting == "true") if hold_setting else \
             bool(from_odoo.get("quotations_hold_capacity"))
-        return PlannerSettings(horizon_days=horizon, quotations_hold_capacity=hold,
-                               solver=self.settings.solver,
-                               time_limit_seconds=self.settings.solver_time_limit,
-                               mip_gap=self.settings.mip_gap)
+        try:
+            return PlannerSettings(horizon_days=horizon, quotations_hold_capacity=hold,
+                                   quotation_hold_share=self.settings.quotation_hold_share,
+                                   capacity_factor=self.settings.capacity_factor,
+                                   purchase_safety_days=self.settings.purchase_safety_days,
+                                   schedule=self.settings.schedule,
+                                   solver=self.settings.solver,
+                                   time_limit_seconds=self.settings.solver_time_limit,
+                                   mip_gap=self.settings.mip_gap)
+        except ValueError as error:
+            raise ConfigError(f"planner settings: {error}") from error
 
     # -- the cycle --------------------------------------------------------------------------
     def read(self) -> ReadReport:

@@ -99,7 +99,7 @@ def chart(outcomes: list[Outcome], path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--loads", type=float, nargs="+", default=[0.70, 0.85, 0.95])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5, 6, 7, 8])
     parser.add_argument("--days", type=int, default=90, help="working days with arrivals")
     parser.add_argument("--png", type=Path, default=Path("docs/simulation.png"))
     parser.add_argument("--jobs", type=int, default=2, help="processes to run in parallel")
