@@ -19,7 +19,9 @@ becomes the sentence a salesperson reads.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -435,19 +437,13 @@ class Engine:
                 if day >= ready:
                     ready, cause = day, component_cause
             return ready, cause, used
-        eligible = [(lot, left) for lot, left in fork.lots(product_id)
-                    if lot.day <= deadline
-                    and (lot.reserved_for is None or lot.reserved_for == reserved_for)
-                    and not (lot.kind == "purchase" and lot.scenario != scenario)]
-        remaining = quantity
-        for lot, left in reversed(eligible):  # the latest that is in time first
-            qty = left if left < remaining else remaining
-            used.append(fork.take(lot, qty, demand))
-            remaining -= qty
-            if lot.day >= ready:
-                ready, cause = lot.day, lot.cause
-            if remaining <= EPS:
-                return ready, cause, used
+        in_time = [(lot, left) for lot, left in fork.lots(product_id)
+                   if lot.day <= deadline and _usable(lot, reserved_for, scenario)]
+        # the latest supply that is in time first, leaving earlier supply to others
+        remaining, ready, cause, used = _take_lots(fork, reversed(in_time), quantity, demand,
+                                                   product_id)
+        if remaining <= EPS:
+            return ready, cause, used
         product = self.index.products[product_id]
         if product.procurement == "make":
             job = self._make_by(fork, record, product_id, remaining, demand, scenario, deadline)
@@ -510,25 +506,15 @@ class Engine:
             seller = self._select_seller(product_id, quantity)
             if seller is not None:
                 cutoff = self._purchase_day(seller)
-        ready, cause = 0, Cause("stock", 0, product_id)
-        remaining = quantity
-        used: list[Consumption] = []
-        for lot, left in fork.lots(product_id):
-            if cutoff is not None and lot.day > cutoff:
-                break  # a new purchase would arrive sooner than this supply
-            if lot.reserved_for is not None and lot.reserved_for != reserved_for:
-                continue
-            if lot.kind == "purchase" and lot.scenario != scenario:
-                # a suggested purchase arrives when its own demand needs it, which may be
-                # later than an inquiry would assume: an inquiry buys for itself
-                continue
-            qty = left if left < remaining else remaining
-            used.append(fork.take(lot, qty, demand))
-            remaining -= qty
-            if lot.day >= ready:
-                ready, cause = lot.day, lot.cause
-            if remaining <= EPS:
-                return ready, cause, used
+        # supply that a new purchase would beat is not waited for
+        candidates = itertools.takewhile(
+            lambda item: cutoff is None or item[0].day <= cutoff,
+            ((lot, left) for lot, left in fork.lots(product_id)
+             if _usable(lot, reserved_for, scenario)))
+        remaining, ready, cause, used = _take_lots(fork, candidates, quantity, demand,
+                                                   product_id)
+        if remaining <= EPS:
+            return ready, cause, used
         if product.procurement == "make":
             job = self._make(fork, record, product_id, remaining, demand, scenario)
             lot = Lot(fork.new_uid(), product_id, job.finish, remaining, "production", job.cause)
@@ -719,7 +705,8 @@ class Engine:
 
 
 class _ForkMark:
-    """Remembers a fork's state so a failed line can be undone without touching other lines."""
+    """Remembers a fork's state so a failed attempt can be undone without touching what was
+    planned before it. A mark can be rolled back to more than once."""
 
     def __init__(self, fork: Fork):
         self.fork = fork
@@ -730,12 +717,40 @@ class _ForkMark:
         self.consumptions = len(fork.consumptions)
 
     def rollback(self) -> None:
+        # hand the fork copies: what it does next must not change what the mark holds
         fork = self.fork
-        fork.free = self.free
-        fork.first_open = self.first_open
-        fork.taken = self.taken
-        fork.new_lots = self.new_lots
+        fork.free = {wc: hours[:] for wc, hours in self.free.items()}
+        fork.first_open = dict(self.first_open)
+        fork.taken = dict(self.taken)
+        fork.new_lots = {product: lots[:] for product, lots in self.new_lots.items()}
         del fork.consumptions[self.consumptions:]
+
+
+def _usable(lot: Lot, reserved_for: int | None, scenario: int | None) -> bool:
+    """Whether a demand may take from a lot: not reserved for another sale order, and not a
+    purchase suggested for another scenario (a suggested purchase arrives when its own demand
+    needs it, which may be later than an inquiry would assume: an inquiry buys for itself)."""
+    if lot.reserved_for is not None and lot.reserved_for != reserved_for:
+        return False
+    return not (lot.kind == "purchase" and lot.scenario != scenario)
+
+
+def _take_lots(fork: Fork, lots: Iterable[tuple[Lot, float]], quantity: float,
+               demand: DemandRef, product_id: int) -> tuple[float, int, Cause, list[Consumption]]:
+    """Take up to ``quantity`` from ``lots`` in the order given: (quantity still missing,
+    day the last lot taken is there, its cause, the takes)."""
+    ready, cause = 0, Cause("stock", 0, product_id)
+    remaining = quantity
+    used: list[Consumption] = []
+    for lot, left in lots:
+        qty = left if left < remaining else remaining
+        used.append(fork.take(lot, qty, demand))
+        remaining -= qty
+        if lot.day >= ready:
+            ready, cause = lot.day, lot.cause
+        if remaining <= EPS:
+            break
+    return remaining, ready, cause, used
 
 
 def _finish(operations: list[OperationRecord], default: int) -> int:

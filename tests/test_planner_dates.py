@@ -474,3 +474,19 @@ def test_just_in_time_falls_back_to_as_soon_as_possible_when_late_anyway():
     promise = jit.order(order)
     assert promise.promise_date == day(4) and promise.status == "late"
     assert promise.reason == "Table needs 40.0 h of work, finishing on 6 Mar."
+
+
+def test_a_line_that_fails_both_ways_leaves_nothing_behind():
+    """Just in time fails, then as soon as possible fails too: neither attempt may leave
+    material behind for the next order (found by the generated-factory tests)."""
+    f, assembly, table, _, _ = simple_shop()
+    frame = f.product("Frame", "make")
+    f.bom(frame, {}, [])
+    glue = f.product("Glue", "none")
+    desk = f.product("Desk", "make")
+    f.bom(desk, {frame: 1, glue: 1}, [("Assemble", assembly, 0, 1)])
+    failing = f.order({desk: 2}, asked=10)
+    frames = f.quotation({frame: 2})
+    _, result = planned(f, PlannerSettings(solver="none", schedule="just_in_time"))
+    assert result.order(failing).status == "cannot_plan"
+    assert [job.quotation_id for job in result.jobs if job.product_id == frame] == [frames]
