@@ -71,6 +71,8 @@ class Assembler:
             else:
                 promise_date = self.date(outcome.day)
                 status = "late" if promise_date > target else "on_time"
+                if status == "late" and target < self.today:
+                    reason = self.explainer.overdue(reason, target)
             line = LinePromise(outcome.line.id, outcome.line.product_id, outcome.quantity,
                                lead_date, promise_date, _status(status), reason)
             lines.append(line)

@@ -646,6 +646,11 @@ class Engine:
             cause = Cause("lead_time", finish, product_id, lead_days=bom.lead_days)
         else:
             cause = material_cause
+        if operations and cause.kind not in ("work", "busy"):
+            # what held the job up, and the work that still follows it
+            cause = Cause("made", finish, product_id, hours=sum(op.hours for op in operations),
+                          inner=cause,
+                          workcenters=tuple(dict.fromkeys(op.workcenter_id for op in operations)))
         job = JobRecord(f"planned {self._job_counter}", product_id, quantity, start, finish,
                         operations, [c for c in components if c[1] > EPS], demand, cause,
                         bom_id=bom.id, scenario=scenario, ready=ready)

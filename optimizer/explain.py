@@ -45,6 +45,28 @@ class Explainer:
             return ""
         return f", counted from {self.date(cause.until)} in case it is late"
 
+    def _made(self, cause: Cause, for_product: int | None) -> str:
+        inner = cause.inner
+        if inner is None:
+            return self.sentence(Cause("work", cause.day, cause.product_id, hours=cause.hours),
+                                 for_product)
+        held_up = self.sentence(inner, for_product).rstrip(".")
+        if inner.day is not None and cause.day is not None and cause.day <= inner.day:
+            return held_up + "."
+        if inner.kind in ("capacity", "closed"):
+            return f"{held_up}, so {self._product(cause.product_id)} is ready on " \
+                   f"{self.date(cause.day or 0)}."
+        names = [self._workcenter(wc) for wc in cause.workcenters]
+        where = " and ".join(names[:2]) + (f" and {len(names) - 2} more" if len(names) > 2
+                                            else "")
+        return (f"{held_up}, then {cause.hours:.0f} h of work on {where} finish on "
+                f"{self.date(cause.day or 0)}.")
+
+    def overdue(self, reason: str, due: dt.date) -> str:
+        """A reason for a promise that is late only because its due date has passed."""
+        when = f"{due.day} {due:%b}" if due.year == self.today.year else f"{due.day} {due:%b %Y}"
+        return f"{reason.rstrip('.')} - it was due on {when}, before today."
+
     def sentence(self, cause: Cause, for_product: int | None = None) -> str:
         """One sentence, ending with a full stop. ``for_product`` is the product the reader asked
         about; a cause on one of its components says which component it is."""
@@ -69,8 +91,10 @@ class Explainer:
             finishing = f"{cause.ref} finishes on {self.date(cause.day or 0)}"
             if cause.inner is not None:
                 inner = self.sentence(cause.inner, cause.product_id).rstrip(".")
-                return f"{inner}, so {finishing}."
+                return f"{inner}; {finishing}."
             return f"{product} comes from {cause.ref}, which {finishing.split(' ', 1)[1]}."
+        if kind == "made":
+            return self._made(cause, for_product)
         if kind == "capacity":
             return (f"{self._workcenter(cause.workcenter_id)} is fully booked until "
                     f"{self.date(cause.until or 0)}{suffix}.")

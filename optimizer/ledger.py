@@ -28,7 +28,9 @@ class Cause:
     manufacturing order), capacity (work center fully booked ``until``), busy (work center
     shared with other orders, so the work stretches), closed (work center not working
     ``until``), work (the work itself takes that long), lead_time (BoM without operations),
-    no_vendor, no_source (``quantity`` missing), horizon (no capacity within the horizon).
+    made (a job: ``inner`` is what held it up, then ``hours`` of work on ``workcenters``
+    until ``day``), scheduled (planned just in time), no_vendor, no_source (``quantity``
+    missing), horizon (no capacity within the horizon).
     """
 
     kind: str
@@ -42,6 +44,7 @@ class Cause:
     quantity: float = 0.0
     until: int | None = None
     inner: Cause | None = None
+    workcenters: tuple[int, ...] = ()
 
 
 @dataclass(eq=False)

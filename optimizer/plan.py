@@ -258,7 +258,7 @@ class Plan:
             "late": statuses.count("late"),
             "cannot_plan": statuses.count("cannot_plan"),
             "jobs": len(self.jobs),
-            "purchases": len(self.purchases),
+            "purchases": sum(1 for p in self.purchases if p.quotation_id is None),
             "warnings": len(self.warnings),
             "solver": self.solver.status,
         }

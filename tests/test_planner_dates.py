@@ -490,3 +490,30 @@ def test_a_line_that_fails_both_ways_leaves_nothing_behind():
     _, result = planned(f, PlannerSettings(solver="none", schedule="just_in_time"))
     assert result.order(failing).status == "cannot_plan"
     assert [job.quotation_id for job in result.jobs if job.product_id == frame] == [frames]
+
+
+def test_reason_names_what_held_the_job_up_and_the_work_after_it():
+    f = FactoryBuilder()
+    assembly = f.workcenter("Assembly")
+    table = f.product("Table", "make")
+    board = f.product("Board", "buy")
+    vendor = f.vendor("Wood Corner")
+    f.supplier(board, vendor, lead_days=2)
+    f.bom(table, {board: 1}, [("Assemble", assembly, 0, 4)])
+    quotation = f.quotation({table: 4})
+    _, result = planned(f)
+    promise = result.order(quotation)
+    assert promise.promise_date == day(3)  # boards on Wednesday, 16 h: Wednesday and Thursday
+    assert promise.reason == ("Board must be bought from Wood Corner: 2 days lead time, arrives "
+                              "on 4 Mar, then 16 h of work on Assembly finish on 5 Mar.")
+
+
+def test_an_order_late_only_because_its_date_has_passed_says_so():
+    f = FactoryBuilder()
+    chair = f.product("Chair", "none")
+    f.on_hand(chair, 5)
+    order = f.order({chair: 2}, asked=-3, ordered=-10)
+    _, result = planned(f)
+    promise = result.order(order)
+    assert promise.status == "late"
+    assert promise.reason == "Available from stock - it was due on 27 Feb, before today."
