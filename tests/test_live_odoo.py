@@ -91,7 +91,9 @@ def test_addon_tests_pass_in_a_real_odoo(tmp_path):
         text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
         summary = re.findall(r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests",
                              text)
-        assert result.returncode == 0, (result.stderr or text)[-3000:]
+        problems = "\n".join(line for line in text.splitlines()
+                              if " ERROR " in line or " FAIL" in line)
+        assert result.returncode == 0, (problems or result.stderr)[-5000:]
         assert summary, text[-3000:]
         failed, errors, total = map(int, summary[-1])
         assert (failed, errors) == (0, 0) and total > 0

@@ -15,6 +15,18 @@ SERVICE_GROUP = "sale_capacity_promise.group_capacity_promise_service"
 MAX_LISTED_ERRORS = 20
 
 
+_CLEARED_LINE = {
+    "capacity_promise_date": False,
+    "capacity_status": False,
+    "capacity_reason": False,
+}
+
+
+def _differs(current, wanted):
+    """Whether ``read`` values (``current``) differ from values to write."""
+    return any((current[name] or False) != (value or False) for name, value in wanted.items())
+
+
 def _write_grouped(records, values_by_id):
     """Write ``{id: vals}`` with one ``write`` per distinct ``vals``.
 
@@ -408,15 +420,19 @@ class CapacityPlannerRun(models.Model):
     # -- applying ------------------------------------------------------------
 
     def _apply_promises(self, plan):
+        """Write the promises that changed, and clear those of the company's open orders
+        the run no longer plans (nothing left to deliver, or only services).
+
+        An unchanged promise is left alone, so that a run that finds what the last one
+        found writes nothing, and the service's next read of Odoo has nothing to read.
+        """
         self.ensure_one()
-        common = {"capacity_computed_at": plan.snapshot_at, "capacity_run_id": self.id}
         order_values = {
-            order.order_id: dict(
-                common,
-                capacity_promise_date=order.promise_date or False,
-                capacity_planned_status=order.status,
-                capacity_reason=order.reason or False,
-            )
+            order.order_id: {
+                "capacity_promise_date": order.promise_date or False,
+                "capacity_planned_status": order.status,
+                "capacity_reason": order.reason or False,
+            }
             for order in plan.orders
         }
         line_values = {
@@ -431,33 +447,82 @@ class CapacityPlannerRun(models.Model):
         # the planner's result may be written on orders the service user
         # cannot otherwise write: everything written was checked above
         sale_orders = self.env["sale.order"].sudo()
-        _write_grouped(sale_orders, order_values)
         order_lines = self.env["sale.order.line"].sudo()
-        _write_grouped(order_lines, line_values)
+        stamp = {"capacity_computed_at": plan.snapshot_at, "capacity_run_id": self.id}
+        changed_orders = {}
+        for current in sale_orders.search_read(
+            [("id", "in", list(order_values))],
+            [
+                "capacity_promise_date",
+                "capacity_planned_status",
+                "capacity_reason",
+                "capacity_computed_at",
+                "capacity_lines_changed_at",
+                "capacity_run_id",
+            ],
+        ):
+            wanted = order_values[current["id"]]
+            stale = (
+                current["capacity_lines_changed_at"]
+                and current["capacity_computed_at"]
+                and current["capacity_lines_changed_at"] > current["capacity_computed_at"]
+            )
+            if stale or not current["capacity_run_id"] or _differs(current, wanted):
+                changed_orders[current["id"]] = dict(wanted, **stamp)
+        _write_grouped(sale_orders, changed_orders)
+        changed_lines = {}
+        for current in order_lines.search_read(
+            [("id", "in", list(line_values))],
+            ["capacity_promise_date", "capacity_status", "capacity_reason"],
+        ):
+            wanted = line_values[current["id"]]
+            if _differs(current, wanted):
+                changed_lines[current["id"]] = wanted
+        _write_grouped(order_lines, changed_lines)
         # lines of listed orders that the plan does not mention lose their old promise
-        unlisted = sale_orders.browse(list(order_values)).order_line.filtered(
+        listed = sale_orders.browse(list(order_values))
+        listed.order_line.filtered(
             lambda line: line.id not in line_values and line.capacity_status
+        ).write(_CLEARED_LINE)
+        # open orders of the company that an earlier run planned and this one does not
+        dropped = sale_orders.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("state", "in", ["draft", "sent", "sale"]),
+                ("capacity_run_id", "!=", False),
+                ("id", "not in", list(order_values)),
+            ]
         )
-        unlisted.write(
-            {
-                "capacity_promise_date": False,
-                "capacity_status": False,
-                "capacity_reason": False,
-            }
-        )
+        if dropped:
+            dropped.write(
+                {
+                    "capacity_promise_date": False,
+                    "capacity_planned_status": False,
+                    "capacity_reason": False,
+                    "capacity_run_id": False,
+                }
+            )
+            dropped.order_line.filtered("capacity_status").write(_CLEARED_LINE)
 
     def _apply_production_dates(self, plan):
         self.ensure_one()
-        _write_grouped(
-            self.env["mrp.production"].sudo(),
-            {
-                production.production_id: {
-                    "capacity_start_date": production.start_date,
-                    "capacity_finish_date": production.finish_date,
-                }
-                for production in plan.productions
-            },
-        )
+        wanted = {
+            production.production_id: {
+                "capacity_start_date": production.start_date,
+                "capacity_finish_date": production.finish_date,
+            }
+            for production in plan.productions
+        }
+        productions = self.env["mrp.production"].sudo()
+        changed = {
+            current["id"]: wanted[current["id"]]
+            for current in productions.search_read(
+                [("id", "in", list(wanted))],
+                ["capacity_start_date", "capacity_finish_date"],
+            )
+            if _differs(current, wanted[current["id"]])
+        }
+        _write_grouped(productions, changed)
 
     def _apply_suggestions(self, plan):
         """Replace the company's open suggestions by the plan's.

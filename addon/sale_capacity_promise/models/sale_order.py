@@ -90,6 +90,12 @@ class SaleOrder(models.Model):
         readonly=True,
         help="Moment of the data the promise was computed from.",
     )
+    capacity_checked_at = fields.Datetime(
+        string="Promise Checked At",
+        compute="_compute_capacity_checked_at",
+        help="When the promise was last confirmed: by the latest planner run (which leaves "
+        "an unchanged promise as it was), or by 'Check Capacity'.",
+    )
     capacity_lines_changed_at = fields.Datetime(
         string="Lines Changed At",
         copy=False,
@@ -104,7 +110,7 @@ class SaleOrder(models.Model):
         readonly=True,
         ondelete="set null",
         help="Planner run that computed the promise; empty for a promise from "
-        "'Check capacity'.",
+        "'Check Capacity'.",
     )
 
     @api.depends(
@@ -122,6 +128,24 @@ class SaleOrder(models.Model):
                 order.capacity_status = "stale"
             else:
                 order.capacity_status = order.capacity_planned_status
+
+    @api.depends("capacity_computed_at", "capacity_run_id")
+    def _compute_capacity_checked_at(self):
+        latest = {}
+        runs = self.env["capacity.planner.run"].sudo()
+        for order in self:
+            checked = order.capacity_computed_at
+            if order.capacity_run_id:
+                # every run plans all open orders of its company: a promise from a run
+                # that is still there was found again by the company's latest run
+                company = order.company_id.id
+                if company not in latest:
+                    latest[company] = runs.search(
+                        [("company_id", "=", company), ("state", "=", "applied")],
+                        limit=1,
+                    ).snapshot_at
+                checked = max(filter(None, [checked, latest[company]]), default=False)
+            order.capacity_checked_at = checked
 
     def _capacity_mark_lines_changed(self):
         # a technical timestamp: whoever may change the lines may stamp the order
@@ -151,7 +175,7 @@ class SaleOrder(models.Model):
         )
         self.commitment_date = local_noon.astimezone(pytz.utc).replace(tzinfo=None)
 
-    # -- Check capacity ----------------------------------------------------------
+    # -- Check Capacity ----------------------------------------------------------
 
     def action_check_capacity(self):
         """Ask the planning service when this order could be delivered.

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
+from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -136,8 +137,43 @@ class TestApplyPlan(CapacityPromiseCase):
         self.assertEqual(self.order.capacity_status, "late")
         self.assertEqual(self.order.capacity_reason, "Paint is full.")
         self.assertEqual(self.order.capacity_run_id.run_key, "run-2")
-        # order_2 was not in the newer plan: it keeps its promise
-        self.assertEqual(self.order_2.capacity_run_id.run_key, "run-1")
+        # order_2 is no longer planned (say, only services are left): its old promise goes
+        self.assertEqual(self.order_2.capacity_status, "not_checked")
+        self.assertFalse(self.order_2.capacity_promise_date)
+        self.assertFalse(self.order_2.capacity_run_id)
+        self.assertFalse(self.order_2.order_line.filtered("capacity_status"))
+
+    def test_unchanged_promise_is_left_as_it_was(self):
+        self._apply(self._plan("run-1"))
+        again = self._plan(
+            "run-2", snapshot_at=self.snapshot_at + timedelta(minutes=5), suggestions=[]
+        )
+        self._apply(again)
+        # nothing rewritten, so the service's next read has nothing new to read...
+        self.assertEqual(self.order.capacity_run_id.run_key, "run-1")
+        self.assertEqual(
+            self.order.capacity_computed_at, self.snapshot_at.replace(microsecond=0)
+        )
+        # ...and the form still says the promise was confirmed by the latest run
+        self.assertEqual(
+            self.order.capacity_checked_at,
+            (self.snapshot_at + timedelta(minutes=5)).replace(microsecond=0),
+        )
+
+    def test_stale_order_is_rewritten_even_with_the_same_promise(self):
+        # computed from data of an hour ago, so the change below is after it
+        self._apply(
+            self._plan("run-1", snapshot_at=fields.Datetime.now() - timedelta(hours=1))
+        )
+        self.order.order_line[0].product_uom_qty += 1
+        self.assertEqual(self.order.capacity_status, "stale")
+        self._apply(
+            self._plan(
+                "run-2", snapshot_at=fields.Datetime.now() + timedelta(minutes=5)
+            )
+        )
+        self.assertEqual(self.order.capacity_status, "on_time")
+        self.assertEqual(self.order.capacity_run_id.run_key, "run-2")
 
     def _assert_refused(self, plan, message):
         before = self._order_state(self.order)
