@@ -424,6 +424,8 @@ class SnapshotBuilder:
 
     def purchase_lines(self, planned: set[int], vendors: dict[int, Vendor]) -> list[PurchaseLine]:
         today = self.now.astimezone(self.tz).date()
+        # the order's own number: its display name adds the vendor's reference
+        numbers = {row["id"]: row.get("name") for row in self.rows.get("purchase.order", [])}
         result = []
         for row in self.rows.get("purchase.order.line", []):
             product = m2o_id(row.get("product_id"))
@@ -436,8 +438,10 @@ class SnapshotBuilder:
             if vendor is None:
                 continue
             vendors.setdefault(vendor, Vendor(vendor, m2o_name(row.get("partner_id"))))
+            order = m2o_id(row.get("order_id"))
             result.append(PurchaseLine(
-                row["id"], m2o_name(row.get("order_id")) or f"PO line {row['id']}", product,
+                row["id"], numbers.get(order or 0) or m2o_name(row.get("order_id"))
+                or f"PO line {row['id']}", product,
                 vendor, remaining, m2o_id(row.get("product_uom")) or 0,
                 self.local_date(row.get("date_planned")) or today))
         return result

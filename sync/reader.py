@@ -88,6 +88,8 @@ MODELS: tuple[ModelSpec, ...] = (
         "bom_id", "name", "workcenter_id", "sequence", "time_cycle", "active"), master=True),
     ModelSpec("stock.quant", _fields("product_id", "location_id", "quantity", "company_id"),
               domain=(("location_id.usage", "=", "internal"),)),
+    ModelSpec("purchase.order", _fields("name", "partner_id", "state", "company_id"),
+              domain=(("state", "in", OPEN_PURCHASE),)),
     ModelSpec("purchase.order.line", _fields(
         "order_id", "product_id", "product_qty", "qty_received", "product_uom", "date_planned",
         "partner_id", "state", "company_id"),
@@ -228,8 +230,10 @@ class OdooReader:
         newest_seen = dt.datetime.strptime(cursor, ODOO_DATETIME).replace(tzinfo=dt.timezone.utc)
         if self.clock() - newest_seen > 2 * self.overlap:
             # long settled: a transaction that wrote before the newest change has committed
-            # by now and was read, so only what is strictly newer is new
-            domain = [*spec.read_domain(), ("write_date", ">", cursor)]
+            # by now and was read, so only what is newer is new. Odoo stores microseconds but
+            # sends whole seconds: "newer" starts at the next second.
+            after = (newest_seen + dt.timedelta(seconds=1)).strftime(ODOO_DATETIME)
+            domain = [*spec.read_domain(), ("write_date", ">=", after)]
         else:  # recent: look back over the window in case a slow transaction commits late
             since = (newest_seen - self.overlap).strftime(ODOO_DATETIME)
             domain = [*spec.read_domain(), ("write_date", ">=", since)]

@@ -199,7 +199,13 @@ class PlanningService:
             answer["plan_age_seconds"] = round(self.plan_age() or 0.0, 1)
             answer["plan_run"] = current.run_key
             status = "ok"
+            log.info("quote for order %s: %s (%s) in %.0f ms", order.name,
+                     answer["promise_date"], answer["status"],
+                     (time.perf_counter() - mark) * 1000)
             return answer
+        except QuoteError as error:
+            log.warning("quote refused (%d): %s", error.status, error)
+            raise
         finally:
             self.metrics.count_quote(status, time.perf_counter() - mark)
 
