@@ -146,7 +146,14 @@ class PlanningService:
                 if write:
                     payload = build_payload(snapshot, result, self._company_id(snapshot),
                                             started, self.clock(), key)
-                    answer = self.client.call(APPLY_MODEL, "apply_plan", payload)
+                    try:
+                        answer = self.client.call(APPLY_MODEL, "apply_plan", payload)
+                    except OdooError as error:
+                        if f"Object {APPLY_MODEL} doesn't exist" in str(error):
+                            raise OdooError(
+                                f"{error} - is the addon sale_capacity_promise installed in "
+                                f"database {self.settings.odoo_db}?") from error
+                        raise
                     applied = True
                     if isinstance(answer, dict) and answer.get("ignored"):
                         log.warning("Odoo ignored run %s: %s", key, answer.get("reason"))

@@ -243,3 +243,9 @@ def test_cli_sync_once_and_quote(addon_odoo, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CAPACITY_PROMISE_ODOO_URL", "not-a-url")
     assert main(["sync", "--once"]) == 1
     assert "must look like https://erp.example.com" in capsys.readouterr().err
+
+
+def test_a_missing_addon_is_named(fake_odoo, tmp_path):
+    service = service_for(fake_odoo, tmp_path)
+    with pytest.raises(OdooError, match="is the addon sale_capacity_promise installed"):
+        service.run_once()
