@@ -152,6 +152,7 @@ class Engine:
         self.capacity = self.available if factor == 1 else {
             wc: [hours * factor for hours in days] for wc, days in self.available.items()}
         self._job_counter = 0
+        self._heights: dict[int, int] = {}  # the snapshot has no BoM cycle: it was checked
 
     # -- entry points -----------------------------------------------------------------------
     def run(self, confirmed_priority: list[int] | None = None) -> PlanState:
@@ -270,10 +271,24 @@ class Engine:
                                      until=usable if usable != day else None)))
         return ledger
 
-    def _mo_priority(self, mo: ManufacturingOrder) -> tuple[int, dt.date, dt.date, int]:
+    def _mo_priority(self, mo: ManufacturingOrder) -> tuple[int, int, dt.date, dt.date, int]:
+        """Work in progress first, then sub-assemblies before what they go into (so a
+        parent's order finds its components' output), then by scheduled start."""
         started = any(wo.started for wo in mo.work_orders)
         planned = mo.planned_start or mo.deadline or self.today
-        return (0 if started else 1, planned, mo.deadline or planned, mo.id)
+        return (0 if started else 1, self._height(mo.product_id), planned,
+                mo.deadline or planned, mo.id)
+
+    def _height(self, product_id: int) -> int:
+        """Levels of manufactured components below a product (0 for a bought one)."""
+        cached = self._heights.get(product_id)
+        if cached is not None:
+            return cached
+        bom = self.index.bom_for.get(product_id)
+        height = 0 if bom is None else 1 + max(
+            (self._height(line.product_id) for line in bom.lines), default=0)
+        self._heights[product_id] = height
+        return height
 
     def due_day(self, order: SaleOrder) -> int:
         """The day an order is due: its commitment date, else Odoo's lead-time date."""
@@ -310,8 +325,10 @@ class Engine:
             quantity = self.index.to_product_uom(need.quantity, need.uom_id, need.product_id)
             if quantity <= EPS:
                 continue
+            # material reserved for the order this manufacturing order serves is its own
             day, component_cause, taken = self._obtain(fork, record, need.product_id, quantity,
-                                                       demand, None, reserved_for=None)
+                                                       demand, None,
+                                                       reserved_for=mo.sale_order_id)
             used.extend(taken)
             components.append((need.product_id, quantity))
             if day > ready:
@@ -375,7 +392,7 @@ class Engine:
                 if quantity <= EPS:
                     continue
                 _, _, taken = self._obtain_by(fork, record, need.product_id, quantity, demand,
-                                              None, None, start)
+                                              None, mo.sale_order_id, start)
                 used.extend(taken)
                 components.append((need.product_id, quantity))
         except _Unplannable:
@@ -446,7 +463,8 @@ class Engine:
             return ready, cause, used
         product = self.index.products[product_id]
         if product.procurement == "make":
-            job = self._make_by(fork, record, product_id, remaining, demand, scenario, deadline)
+            job = self._make_by(fork, record, product_id, remaining, demand, scenario,
+                                reserved_for, deadline)
             lot = Lot(fork.new_uid(), product_id, job.finish, remaining, "production", job.cause)
             job.output = lot
             fork.add_lot(lot)
@@ -462,7 +480,8 @@ class Engine:
         raise _Unplannable(Cause("late", None))
 
     def _make_by(self, fork: Fork, record: ScenarioRecord, product_id: int, quantity: float,
-                 demand: DemandRef, scenario: int | None, deadline: int) -> JobRecord:
+                 demand: DemandRef, scenario: int | None, reserved_for: int | None,
+                 deadline: int) -> JobRecord:
         """A job that finishes by ``deadline``, as late as it can; components by its start."""
         bom = self.index.bom_for[product_id]
         steps = [_Step(operation.name, operation.workcenter_id,
@@ -479,7 +498,7 @@ class Engine:
         used: list[Consumption] = []
         for component_id, component_qty in components:
             _, _, taken = self._obtain_by(fork, record, component_id, component_qty, demand,
-                                          scenario, None, start)
+                                          scenario, reserved_for, start)
             used.extend(taken)
         for consumption in used:
             consumption.day = start
@@ -516,7 +535,7 @@ class Engine:
         if remaining <= EPS:
             return ready, cause, used
         if product.procurement == "make":
-            job = self._make(fork, record, product_id, remaining, demand, scenario)
+            job = self._make(fork, record, product_id, remaining, demand, scenario, reserved_for)
             lot = Lot(fork.new_uid(), product_id, job.finish, remaining, "production", job.cause)
             job.output = lot
             fork.add_lot(lot)
@@ -603,7 +622,9 @@ class Engine:
 
     # -- production -------------------------------------------------------------------------
     def _make(self, fork: Fork, record: ScenarioRecord, product_id: int, quantity: float,
-              demand: DemandRef, scenario: int | None) -> JobRecord:
+              demand: DemandRef, scenario: int | None, reserved_for: int | None) -> JobRecord:
+        """A job making ``quantity``: components first (material reserved for the sale order
+        ``reserved_for`` may be used), then each operation as early as it can run."""
         bom = self.index.bom_for[product_id]
         ready, material_cause = 0, Cause("stock", 0, product_id)
         used: list[Consumption] = []
@@ -612,7 +633,7 @@ class Engine:
             if component_qty <= EPS:
                 continue
             day, cause, taken = self._obtain(fork, record, component_id, component_qty, demand,
-                                             scenario, reserved_for=None)
+                                             scenario, reserved_for=reserved_for)
             used.extend(taken)
             if day >= ready:
                 ready, material_cause = day, cause
@@ -642,10 +663,11 @@ class Engine:
         self._job_counter += 1
         if bom.operations or finish == ready:
             cause = self._binding_cause(product_id, ready, material_cause, operations, finish)
-        elif finish - ready >= ready:
-            cause = Cause("lead_time", finish, product_id, lead_days=bom.lead_days)
+        elif ready > 0:  # waited for material, then the manufacturing lead time
+            cause = Cause("made", finish, product_id, lead_days=bom.lead_days,
+                          inner=material_cause)
         else:
-            cause = material_cause
+            cause = Cause("lead_time", finish, product_id, lead_days=bom.lead_days)
         if operations and cause.kind not in ("work", "busy"):
             # what held the job up, and the work that still follows it
             cause = Cause("made", finish, product_id, hours=sum(op.hours for op in operations),

@@ -53,6 +53,10 @@ class Explainer:
         held_up = self.sentence(inner, for_product).rstrip(".")
         if inner.day is not None and cause.day is not None and cause.day <= inner.day:
             return held_up + "."
+        if not cause.workcenters:  # a bill of materials with a lead time, no operations
+            return (f"{held_up}, then {self._product(cause.product_id)} takes "
+                    f"{math.ceil(cause.lead_days)} days to make, ready on "
+                    f"{self.date(cause.day or 0)}.")
         if inner.kind in ("capacity", "closed"):
             return f"{held_up}, so {self._product(cause.product_id)} is ready on " \
                    f"{self.date(cause.day or 0)}."

@@ -9,11 +9,19 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from factories import DOZEN, NOW, FactoryBuilder, day
+from factories import DOZEN, NOW, UNIT, FactoryBuilder, day
 
 from optimizer import PlannerSettings, plan, quote
 from optimizer.checker import check_plan
-from optimizer.snapshot import Bom, BomLine, Leave, Operation, SaleLine, SaleOrder
+from optimizer.snapshot import (
+    Bom,
+    BomLine,
+    ComponentNeed,
+    Leave,
+    Operation,
+    SaleLine,
+    SaleOrder,
+)
 
 NO_SOLVER = PlannerSettings(solver="none")
 
@@ -517,3 +525,37 @@ def test_an_order_late_only_because_its_date_has_passed_says_so():
     promise = result.order(order)
     assert promise.status == "late"
     assert promise.reason == "Available from stock - it was due on 27 Feb, before today."
+
+
+def test_material_wait_and_manufacturing_lead_time_are_both_told():
+    f = FactoryBuilder()
+    desk = f.product("Desk", "make")
+    panel = f.product("Panel", "buy")
+    vendor = f.vendor("Ready Mat")
+    f.supplier(panel, vendor, lead_days=5)
+    f.bom(desk, {panel: 1}, [], lead_days=10)
+    quotation = f.quotation({desk: 1})
+    _, result = planned(f)
+    promise = result.order(quotation)
+    assert promise.promise_date == day(15)
+    assert promise.reason == ("Panel must be bought from Ready Mat: 5 days lead time, arrives "
+                              "on 7 Mar, then Desk takes 10 days to make, ready on 17 Mar.")
+
+
+def test_a_sub_assembly_order_for_a_sale_serves_that_sales_other_orders():
+    """Odoo's make-to-order chains put the component's manufacturing order in the sale's
+    procurement group; its output is reserved for that sale, and the parent's order for the
+    same sale uses it instead of planning the component again."""
+    f = FactoryBuilder()
+    assembly = f.workcenter("Assembly")
+    table = f.product("Table", "make")
+    top = f.product("Table Top", "make")
+    f.bom(top, {}, [("Cut", assembly, 0, 1)])
+    f.bom(table, {top: 1}, [("Assemble", assembly, 0, 1)])
+    sale = f.order({table: 4}, asked=10, id=5000)
+    f.manufacturing_order(table, 4, [(assembly, 4)], sale_order_id=sale,
+                          components=(ComponentNeed(top, 4, UNIT),), name="MO/TABLE")
+    f.manufacturing_order(top, 4, [(assembly, 4)], sale_order_id=sale, name="MO/TOP")
+    _, result = planned(f)
+    assert [job.key for job in result.jobs if job.manufacturing_order_id is None] == []
+    assert result.order(sale).promise_date == day(0)  # 4 h of tops, then 4 h of tables
