@@ -413,23 +413,42 @@ class SnapshotBuilder:
             product = m2o_id(row.get("product_id"))
             if product in planned and self.ours(row):
                 totals[product] += float(row.get("quantity") or 0)
+        factors = {row["id"]: float(row.get("factor") or 1.0)
+                   for row in self.rows.get("uom.uom", [])}
+        uom_of = {product: m2o_id(templates.get(template_of.get(product) or 0, {})
+                                  .get("uom_id")) or 0 for product in planned}
+        # deliveries no sale order stands for take their stock first (as in Odoo's forecast)
+        for row in self.rows.get("stock.move:outgoing", []):
+            product = m2o_id(row.get("product_id"))
+            if product in planned and self.ours(row) and product in totals:
+                move_uom = m2o_id(row.get("product_uom")) or uom_of[product]
+                quantity = float(row.get("product_uom_qty") or 0)
+                totals[product] -= quantity / factors.get(move_uom, 1.0) * factors.get(
+                    uom_of[product], 1.0)
         levels = []
         for product, quantity in sorted(totals.items()):
-            uom = m2o_id(templates.get(template_of.get(product) or 0, {}).get("uom_id")) or 0
             if quantity < 0:
-                self.warn(f"product.product {product}: negative stock {quantity:g} counted as 0")
+                self.warn(f"product.product {product}: stock {quantity:g} after open "
+                          "deliveries, counted as 0")
                 continue
-            levels.append(StockLevel(product, quantity, uom))
+            levels.append(StockLevel(product, quantity, uom_of[product]))
         return levels
 
     def purchase_lines(self, planned: set[int], vendors: dict[int, Vendor]) -> list[PurchaseLine]:
         today = self.now.astimezone(self.tz).date()
         # the order's own number: its display name adds the vendor's reference
         numbers = {row["id"]: row.get("name") for row in self.rows.get("purchase.order", [])}
+        # requests for quotation are not supply yet (Odoo's forecast ignores them), except
+        # those made from our suggestions: they must not be suggested again
+        from_suggestions = {m2o_id(row.get("purchase_line_id"))
+                            for row in self.rows.get("capacity.purchase.suggestion", [])
+                            if row.get("state") == "ordered"}
         result = []
         for row in self.rows.get("purchase.order.line", []):
             product = m2o_id(row.get("product_id"))
             if product not in planned or not self.ours(row):
+                continue
+            if row.get("state") != "purchase" and row["id"] not in from_suggestions:
                 continue
             remaining = float(row.get("product_qty") or 0) - float(row.get("qty_received") or 0)
             if remaining <= 0:

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sync.odoo import OdooClient
+from sync.odoo import OdooClient, OdooError
 from sync.state import StateStore
 
 log = logging.getLogger(__name__)
@@ -49,9 +49,17 @@ class ModelSpec:
     domain: tuple[Any, ...] = ()
     master: bool = False
     required: bool = True
+    name: str = ""  # where the records are kept, when one model is read twice
+
+    @property
+    def key(self) -> str:
+        return self.name or self.model
 
     def read_domain(self) -> list[Any]:
         return list(self.domain)
+
+    def domain_fields(self) -> set[str]:
+        return {leaf[0].split(".")[0] for leaf in self.domain if isinstance(leaf, tuple)}
 
 
 MODELS: tuple[ModelSpec, ...] = (
@@ -108,6 +116,16 @@ MODELS: tuple[ModelSpec, ...] = (
                 ("state", "not in", ["done", "cancel"]))),
     ModelSpec("procurement.group", _fields("name", "sale_id"), domain=(("sale_id", "!=", False),),
               required=False),
+    # deliveries that no sale order line stands for (manual pickings, ...): stock they take
+    ModelSpec("stock.move", _fields("product_id", "product_uom_qty", "product_uom", "state",
+                                    "company_id"),
+              domain=(("picking_code", "=", "outgoing"),
+                      ("state", "not in", ["draft", "done", "cancel"]),
+                      ("sale_line_id", "=", False)),
+              required=False, name="stock.move:outgoing"),
+    # purchase lines created from suggestions: counted as supply even while only RFQs
+    ModelSpec("capacity.purchase.suggestion", _fields("purchase_line_id", "state"),
+              domain=(("purchase_line_id", "!=", False),), required=False),
     ModelSpec("sale.order", _fields(
         "name", "partner_id", "state", "date_order", "commitment_date", "picking_policy",
         "create_date", "company_id"), domain=(("state", "in", OPEN_SALE),)),
@@ -172,19 +190,31 @@ class OdooReader:
         check_master = self._polls % self.master_check_every == 0
         self._polls += 1
         for spec in MODELS:
-            if not self.client.fields(spec.model) and not spec.required:
+            if not spec.required and not self._readable(spec):
                 continue
-            cursor = self.store.cursor(spec.model)
+            cursor = self.store.cursor(spec.key)
             if cursor is None:
                 report.full = True
-                report.read[spec.model] = self._read_full(spec)
+                report.read[spec.key] = self._read_full(spec)
             else:
                 read, removed = self._read_changes(spec, cursor,
                                                    check_deleted=check_master or not spec.master)
-                report.read[spec.model] = read
-                report.removed[spec.model] = removed
+                report.read[spec.key] = read
+                report.removed[spec.key] = removed
         report.calls = self.client.calls - calls_before
         return report
+
+    def _readable(self, spec: ModelSpec) -> bool:
+        """An optional model is read only if this Odoo has it and the fields its domain
+        needs (the addon may not be installed; Odoo versions differ)."""
+        try:
+            available = self.client.fields(spec.model)
+        except OdooError as error:
+            if error.transient:
+                raise
+            log.debug("not reading %s: %s", spec.key, error)
+            return False
+        return spec.domain_fields() <= set(available)
 
     def _user(self) -> dict[str, Any]:
         uid = self.client.uid
@@ -209,19 +239,19 @@ class OdooReader:
 
     def _read_full(self, spec: ModelSpec) -> int:
         fields, names = self._fields_to_read(spec)
-        self.store.delete(spec.model, self.store.ids(spec.model))
+        self.store.delete(spec.key, self.store.ids(spec.key))
         newest = ""
         count = 0
         for page in self.client.read_pages(spec.model, spec.read_domain(), fields,
                                            self.page_size, {"active_test": False}):
             rows = self._normalise(page, names)
-            self.store.upsert(spec.model, rows)
+            self.store.upsert(spec.key, rows)
             newest = max([newest, *(row["write_date"] for row in rows)])
             count += len(rows)
             if self.progress:
-                self.progress(spec.model, count)
-        self.store.set_cursor(spec.model, newest or "1970-01-01 00:00:00", full=True)
-        log.debug("read %d %s records (full)", count, spec.model)
+                self.progress(spec.key, count)
+        self.store.set_cursor(spec.key, newest or "1970-01-01 00:00:00", full=True)
+        log.debug("read %d %s records (full)", count, spec.key)
         return count
 
     def _read_changes(self, spec: ModelSpec, cursor: str,
@@ -242,7 +272,7 @@ class OdooReader:
         for page in self.client.read_pages(spec.model, domain, fields, self.page_size,
                                            {"active_test": False}):
             rows = self._normalise(page, names)
-            self.store.upsert(spec.model, rows)
+            self.store.upsert(spec.key, rows)
             newest = max([newest, *(row["write_date"] for row in rows)])
             count += len(rows)
         removed = 0
@@ -250,7 +280,7 @@ class OdooReader:
             removed, added = self._reconcile(spec, fields, names)
             count += added
         if newest != cursor:
-            self.store.set_cursor(spec.model, newest)
+            self.store.set_cursor(spec.key, newest)
         return count, removed
 
     def _reconcile(self, spec: ModelSpec, fields: list[str],
@@ -259,18 +289,18 @@ class OdooReader:
         entered it without changing themselves (a line whose order was confirmed)."""
         context = {"active_test": False}
         total = self.client.call(spec.model, "search_count", spec.read_domain(), context=context)
-        stored = self.store.ids(spec.model)
+        stored = self.store.ids(spec.key)
         if total == len(stored):
             return 0, 0
         current = set(self.client.call(spec.model, "search", spec.read_domain(),
                                        context=context))
         gone = stored - current
-        self.store.delete(spec.model, gone)
+        self.store.delete(spec.key, gone)
         new = sorted(current - stored)
         added = 0
         for start in range(0, len(new), self.page_size):
             chunk = new[start:start + self.page_size]
             rows = self.client.search_read(spec.model, [("id", "in", chunk)], fields, "id",
                                            context=context)
-            added += self.store.upsert(spec.model, self._normalise(rows, names))
+            added += self.store.upsert(spec.key, self._normalise(rows, names))
         return len(gone), added
