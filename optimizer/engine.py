@@ -271,12 +271,12 @@ class Engine:
                                      until=usable if usable != day else None)))
         return ledger
 
-    def _mo_priority(self, mo: ManufacturingOrder) -> tuple[int, int, dt.date, dt.date, int]:
-        """Work in progress first, then sub-assemblies before what they go into (so a
-        parent's order finds its components' output), then by scheduled start."""
+    def _mo_priority(self, mo: ManufacturingOrder) -> tuple[int, dt.date, int, dt.date, int]:
+        """Work in progress first, then by scheduled start, sub-assemblies before what they
+        go into on the same day (so a parent's order finds its components' output)."""
         started = any(wo.started for wo in mo.work_orders)
         planned = mo.planned_start or mo.deadline or self.today
-        return (0 if started else 1, self._height(mo.product_id), planned,
+        return (0 if started else 1, planned, self._height(mo.product_id),
                 mo.deadline or planned, mo.id)
 
     def _height(self, product_id: int) -> int:
