@@ -83,6 +83,8 @@ class SnapshotBuilder:
         self.now = now
         self.company_id = company_id or m2o_id(user.get("company_id")) or 1
         self.warnings: list[str] = []
+        # calendar leaves that are work orders' bookings of a work center, not time off
+        self.booked = {m2o_id(row.get("leave_id")) for row in rows.get("mrp.workorder", [])}
         self.timezone = self._timezone(user)
         self.tz = ZoneInfo(self.timezone)
 
@@ -162,10 +164,9 @@ class SnapshotBuilder:
                 int(week_type) if week_type not in (None, False, "") else None,
                 odoo_date(row.get("date_from")), odoo_date(row.get("date_to")),
                 row.get("day_period") or "morning"))
-        booked = {m2o_id(row.get("leave_id")) for row in self.rows.get("mrp.workorder", [])}
         global_leaves: dict[int | None, list[Leave]] = defaultdict(list)
         for row in self.rows.get("resource.calendar.leaves", []):
-            if row["id"] in booked or m2o_id(row.get("resource_id")) or not self.ours(row):
+            if row["id"] in self.booked or m2o_id(row.get("resource_id")) or not self.ours(row):
                 continue
             leave = self._leave(row)
             if leave:
@@ -200,11 +201,10 @@ class SnapshotBuilder:
         return Leave(row["id"], row.get("name") or "Time off", start, end)
 
     def workcenters(self, calendar_ids: set[int]) -> list[WorkCenter]:
-        booked = {m2o_id(row.get("leave_id")) for row in self.rows.get("mrp.workorder", [])}
         leaves_by_resource: dict[int, list[Leave]] = defaultdict(list)
         for row in self.rows.get("resource.calendar.leaves", []):
             resource = m2o_id(row.get("resource_id"))
-            if resource and row["id"] not in booked:
+            if resource and row["id"] not in self.booked:
                 leave = self._leave(row)
                 if leave:
                     leaves_by_resource[resource].append(leave)

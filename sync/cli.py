@@ -25,7 +25,6 @@ from sync.state import StateError
 if TYPE_CHECKING:
     from sync.service import PlanningService
 
-log = logging.getLogger("capacity_promise")
 
 
 def _date(value: str) -> dt.date:

@@ -144,7 +144,7 @@ class PlanningService:
                 self.store.start_run(key, started)
                 applied = False
                 if write:
-                    payload = build_payload(snapshot, result, self._company_id(snapshot),
+                    payload = build_payload(snapshot, result, self._company_id(),
                                             started, self.clock(), key)
                     try:
                         answer = self.client.call(APPLY_MODEL, "apply_plan", payload)
@@ -177,7 +177,7 @@ class PlanningService:
             log.info("run %s: %s in %.2f s", key, result.summary(), seconds)
             return current
 
-    def _company_id(self, snapshot: Snapshot) -> int:
+    def _company_id(self) -> int:
         return self.settings.company_id or m2o_id(self.reader.user.get("company_id")) or 1
 
     # -- quotes -----------------------------------------------------------------------------
