@@ -238,7 +238,7 @@ class Shop:
                      for p in factory.products]
         boms = [Bom(p.id, p.id, 1, 1, tuple(BomLine(p.id * 100 + i, c, q, 1)
                                            for i, (c, q) in enumerate(p.components)),
-                    tuple(Operation(p.id * 100 + i, f"op {i + 1}", wc, 10 * (i + 1), 0, h)
+                    tuple(Operation(p.id * 100 + i, f"op {i + 1}", wc, 10 * (i + 1), h * 60)
                           for i, (wc, h) in enumerate(p.routing)))
                 for p in factory.products]
         vendors = [Vendor(c.id, f"Vendor of {c.name}") for c in factory.components]
@@ -261,8 +261,8 @@ class Shop:
             arrival = order.arrival
             work = tuple(
                 WorkOrder(arrival.id * 100 + i, f"op {i + 1}", step.workcenter_id, i,
-                          step.remaining if clear else step.planned * step.remaining /
-                          step.actual, started=i == _current(order) and _started(order))
+                          60 * (step.remaining if clear else step.planned * step.remaining /
+                                step.actual), started=i == _current(order) and _started(order))
                 for i, step in enumerate(order.steps) if step.remaining > EPS)
             components = tuple(ComponentNeed(c, q, 1)
                                for c, q in self.still_needed(order).items())
