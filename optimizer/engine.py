@@ -24,7 +24,7 @@ from optimizer.ledger import (
     Unplannable,
 )
 from optimizer.material import Lot
-from optimizer.operation import binding_reason, book_steps, routing_steps
+from optimizer.operation import Routing, binding_reason, book_steps, routing_of, routing_steps
 from optimizer.plan import PlannerSettings
 from optimizer.procurement import Procurement
 from optimizer.reason import Reason
@@ -64,6 +64,7 @@ class Engine:
         self.procurement = Procurement(self.index, self.today, settings.purchase_safety_days)
         self.orders = Orders(self)
         self._jobs = 0
+        self._routings: dict[int, Routing] = {}
 
     def run(self, confirmed_priority: list[int] | None = None) -> PlanState:
         """Plan everything; ``confirmed_priority`` (order ids) overrides the usual turn."""
@@ -182,7 +183,11 @@ class Engine:
         first one's start."""
         bom = self.index.bom_for[request.product_id]
         components = self.explode(bom, request.quantity)
-        steps = routing_steps(self.index, bom, request.quantity, self.settings.capacity_factor)
+        routing = self._routings.get(bom.id)
+        if routing is None:
+            routing = self._routings[bom.id] = routing_of(self.index, bom)
+        steps = routing_steps(routing, bom.product_id, request.quantity,
+                              self.settings.capacity_factor)
         lead = bom.lead_days * MINUTES_PER_DAY if not bom.operations else 0.0
         takes = []
         if request.direction == FORWARD:

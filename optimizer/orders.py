@@ -185,7 +185,7 @@ class Orders:
                 attempt.jobs.clear()
                 attempt.purchases.clear()
         answer = engine.obtain(fork, attempt, request)
-        if answer.at <= ready_by + EPS or not attempt.purchases:
+        if answer.at <= ready_by + EPS or not self._faster_vendor_helps(answer.reason):
             return answer
         jobs, purchases = attempt.jobs[:], attempt.purchases[:]
         late = fork.mark()
@@ -203,6 +203,17 @@ class Orders:
         late.rollback()  # back to the plan with Odoo's vendor
         attempt.jobs[:], attempt.purchases[:] = jobs, purchases
         return answer
+
+    def _faster_vendor_helps(self, reason: Reason | None) -> bool:
+        """Whether what made the line late is a purchase another vendor delivers sooner."""
+        procurement = self.engine.procurement
+        while reason is not None:
+            if reason.kind == "purchase" and reason.product_id is not None:
+                fastest = procurement.fastest_seller(reason.product_id)
+                if fastest is not None and fastest.lead_days < reason.lead_days:
+                    return True
+            reason = reason.inner
+        return False
 
     def _partial(self, fork: Fork, order: SaleOrder, line: object, request: Request,
                  failure: Reason) -> LineOutcome:
