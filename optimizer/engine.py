@@ -10,6 +10,7 @@ just-in-time planning are the same code with a direction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from optimizer.calendar import BACKWARD, EPS, FORWARD, working_time_table
@@ -133,11 +134,13 @@ class Engine:
     def take_lots(self, fork: Fork, request: Request) -> tuple[Answer, float]:
         """Take from existing lots: in arrival order (forward) or the latest still in time
         first (backward). Returns what was taken and the quantity still missing."""
-        usable = [(lot, left) for lot, left in fork.stock.lots(request.product_id)
-                  if _usable(lot, request)]
+        usable: Iterable[tuple[Lot, float]] = (
+            (lot, left) for lot, left in fork.stock.lots(request.product_id)
+            if _usable(lot, request))
         if request.direction == BACKWARD:
-            usable = [item for item in reversed(usable) if item[0].at <= request.instant + EPS]
-        answer = Answer(0.0, Reason("stock", 0.0, request.product_id), [])
+            usable = [item for item in reversed(list(usable))
+                      if item[0].at <= request.instant + EPS]
+        answer = Answer(0.0, _STOCK, [])
         remaining = request.quantity
         for lot, left in usable:
             qty = left if left < remaining else remaining
@@ -232,6 +235,9 @@ class Engine:
             return Reason("made", finish, request.product_id, lead_days=lead / MINUTES_PER_DAY,
                           inner=material)
         return Reason("lead_time", finish, request.product_id, lead_days=lead / MINUTES_PER_DAY)
+
+
+_STOCK = Reason("stock", 0.0)
 
 
 def _usable(lot: Lot, request: Request) -> bool:

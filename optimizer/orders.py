@@ -4,6 +4,7 @@ partial deliveries, just-in-time attempt and vendor fallback."""
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from typing import TYPE_CHECKING
 
 from optimizer.calendar import BACKWARD, EPS, FORWARD
@@ -32,7 +33,9 @@ class Orders:
     """Plans open manufacturing orders and sale orders with an :class:`Engine`."""
 
     def __init__(self, engine: Engine):
-        self.engine = engine
+        # a weak reference: the plan's objects then hold no reference cycle, so reference
+        # counting frees an old plan at once (see optimizer.planner on the cyclic collector)
+        self.engine: Engine = weakref.proxy(engine)
         self.index = engine.index
         self.demand = engine.demand
         self.settings = engine.settings

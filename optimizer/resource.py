@@ -37,9 +37,10 @@ class Lane:
         return cls([[(0.0, total)]] if total > EPS else [])
 
     def copy(self) -> Lane:
-        """An independent copy."""
+        """An independent copy. Blocks are shared: :meth:`occupy` and :meth:`vacate` never
+        change a block in place, they replace it."""
         lane = Lane.__new__(Lane)
-        lane.blocks = [block[:] for block in self.blocks]
+        lane.blocks = self.blocks[:]
         lane.firsts = self.firsts[:]
         lane.maxes = self.maxes[:]
         return lane
@@ -75,7 +76,8 @@ class Lane:
     def occupy(self, start: float, end: float) -> None:
         """Remove ``[start, end]`` from the free gaps (it lies inside one of them)."""
         k = max(0, bisect.bisect_right(self.firsts, start + EPS) - 1)
-        block = self.blocks[k]
+        block = self.blocks[k][:]  # copied: other lanes may share the block
+        self.blocks[k] = block
         j = max(0, bisect.bisect_right(block, (start + EPS, float("inf"))) - 1)
         a, b = block[j]
         pieces = [(a, start)] if start - a > EPS else []
