@@ -18,13 +18,17 @@ from typing import Any
 _RUN_FIELDS = ("run_key", "snapshot_at", "started_at", "finished_at")
 
 
-def plan_digest(payload: dict[str, Any]) -> str:
+def plan_digest(payload: dict[str, Any], today: str = "") -> str:
     """A digest of everything a plan writes to Odoo, without the run's key, timestamps and
-    solver timings."""
+    solver timings, and without today's available hours: the one figure that shrinks with
+    the clock alone (the rest of today), not a reason to write the plan again."""
     content = {key: value for key, value in payload.items() if key not in _RUN_FIELDS}
     solver = dict(content.get("solver") or {})
     solver.pop("seconds", None)
     content["solver"] = solver
+    content["load"] = [{k: v for k, v in row.items() if k != "available_hours"}
+                       if row.get("date") == today else row
+                       for row in content.get("load") or []]
     text = json.dumps(content, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 

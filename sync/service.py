@@ -235,7 +235,7 @@ class PlanningService:
         data = snapshot_digest(rows, self.reader.user)
         payload = build_payload(snapshot, result, self._company_id(), report.started_at,
                                 self.clock(), "")
-        digest = plan_digest(payload)
+        digest = plan_digest(payload, snapshot.today.isoformat())
         last = self.store.get_meta("last_applied") or {}
         if last.get("plan") == digest:
             # the plan Odoo already shows: nothing to write, the run keeps its key
