@@ -22,6 +22,8 @@ from sync.odoo import OdooError
 from sync.service import PlanningService, QuoteError
 
 log = logging.getLogger(__name__)
+# waitress warns of every queued request; a queue of a few under a burst is normal
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 MAX_BODY = 1_000_000
 # waitress's adjustments: the numbers the service is measured with (README, Performance)

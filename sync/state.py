@@ -140,6 +140,12 @@ class StateStore:
             return set(connection.execute(
                 select(records.c.record_id).where(records.c.model == model)).scalars())
 
+    def ids_written_since(self, model: str, write_date: str) -> set[int]:
+        """Ids of stored records of a model whose ``write_date`` is ``write_date`` or later."""
+        with self.engine.connect() as connection:
+            return set(connection.execute(select(records.c.record_id).where(
+                records.c.model == model, records.c.write_date >= write_date)).scalars())
+
     def rows(self, model: str) -> list[dict[str, Any]]:
         """Every stored record of a model, by id."""
         with self.engine.connect() as connection:

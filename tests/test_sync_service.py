@@ -26,9 +26,13 @@ def service_for(server, tmp_path, **overrides) -> PlanningService:
 SALESPERSON = 6  # edits made in Odoo by someone other than the service user
 
 
-def change_a_quotation(server, quantity: float = 7.0) -> int:
-    """A salesperson changes the quantity of a quotation's first line; returns the line."""
-    line_id = server.dataset.get("sale.order", quotation_id(server))["order_line"][0]
+def change_a_quotation(server, service: PlanningService, quantity: float = 900.0) -> int:
+    """A salesperson changes the quantity of a quotation line of a product made on the work
+    centers, which moves its promise; returns the line."""
+    snapshot = service.current.snapshot
+    made = {bom.product_id for bom in snapshot.boms if bom.operations}
+    line_id = next(line.id for order in snapshot.sale_orders if order.state == "quotation"
+                   for line in order.lines if line.product_id in made)
     server.dataset.advance(seconds=600)
     with server.dataset.acting_as(SALESPERSON):
         server.dataset.update("sale.order.line", line_id, product_uom_qty=quantity)
@@ -60,7 +64,7 @@ def test_a_refused_plan_leaves_odoo_and_the_current_plan_as_they_were(addon_odoo
     server, addon = addon_odoo
     service = service_for(server, tmp_path)
     first = service.run_once()
-    change_a_quotation(server)
+    change_a_quotation(server, service)
     addon.refuse = "The plan was refused: orders[0].order_id: sale order 999 does not exist"
     with pytest.raises(OdooError, match="sale order 999 does not exist"):
         service.run_once()
