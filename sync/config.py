@@ -62,6 +62,7 @@ class Settings:
     listen_host: str = "127.0.0.1"
     listen_port: int = 8080
     poll_interval: float = 300.0
+    replan_interval: float = 900.0
     overlap_seconds: float = 120.0
     page_size: int = 500
     horizon_days: int = 0  # 0 = take the addon's setting (default 180)

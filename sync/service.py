@@ -16,10 +16,12 @@ from optimizer.plan import Plan
 from optimizer.snapshot import SaleLine, SaleOrder, Snapshot
 from sync.build import build_snapshot, local_date, m2o_id, m2o_name, utc_datetime
 from sync.config import ConfigError, Settings
-from sync.odoo import OdooClient, OdooError
-from sync.payload import build_payload, order_payload, run_key
-from sync.reader import OdooReader, Progress, ReadReport
+from sync.odoo import OdooClient, OdooError, server_version
+from sync.payload import build_payload, odoo_datetime, order_payload
+from sync.reader import OdooReader, Progress, ReadReport, snapshot_digest
+from sync.runs import plan_digest, run_key
 from sync.state import StateStore
+from sync.worktime import working_time_between
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +38,28 @@ class QuoteError(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class CurrentPlan:
+    """The plan quotes are answered from. ``applied``: Odoo shows this plan (applied by this
+    run or, unchanged, by an earlier one); ``checked_at``: when a poll last found it current."""
+
     snapshot: Snapshot
     plan: Plan
     computed_at: dt.datetime
     run_key: str
     applied: bool
+    checked_at: dt.datetime | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class PollResult:
+    """What one poll did: ``outcome`` is ``idle`` (nothing changed, no plan), ``unchanged``
+    (planned, the same plan as Odoo shows: nothing written), ``applied``, ``planned`` (a dry
+    run) or ``failed``."""
+
+    outcome: str
+    seconds: float
+    calls: int
+    records: int
+    reason: str = ""
 
 
 @dataclasses.dataclass
@@ -55,14 +74,21 @@ class Metrics:
     quotes: dict[str, int] = dataclasses.field(default_factory=dict)
     quote_seconds_total: float = 0.0
     odoo_calls: int = 0
+    last_poll: PollResult | None = None
+    poll_calls_total: int = 0
+    poll_records_total: int = 0
     lock: threading.Lock = dataclasses.field(default_factory=threading.Lock, repr=False)
 
-    def count_run(self, status: str, seconds: float) -> None:
+    def count_poll(self, poll: PollResult) -> None:
+        """A poll's outcome, duration, calls and records read."""
         with self.lock:
-            self.runs[status] = self.runs.get(status, 0) + 1
-            self.last_run_seconds = seconds
-            self.run_seconds_total += seconds
-            if status == "failed":
+            self.runs[poll.outcome] = self.runs.get(poll.outcome, 0) + 1
+            self.last_run_seconds = poll.seconds
+            self.run_seconds_total += poll.seconds
+            self.last_poll = poll
+            self.poll_calls_total += poll.calls
+            self.poll_records_total += poll.records
+            if poll.outcome == "failed":
                 self.last_failure = time.time()
             else:
                 self.last_success = time.time()
@@ -90,7 +116,10 @@ class PlanningService:
         self.metrics = Metrics()
         self.last_error: str = ""
         self.odoo_reachable: bool | None = None
+        self.last_poll_at: dt.datetime | None = None
         self._run_lock = threading.Lock()
+        self._reachability: tuple[float, bool, str] = (0.0, False, "")
+        self._reachability_lock = threading.Lock()
 
     # -- settings ---------------------------------------------------------------------------
     def planner_settings(self) -> PlannerSettings:
@@ -125,44 +154,32 @@ class PlanningService:
                  sum(report.removed.values()), report.calls)
         return report
 
-    def compute(self, report: ReadReport) -> tuple[Snapshot, Plan]:
-        snapshot = build_snapshot(self.store.all_rows(), self.reader.user, report.started_at,
-                                  self.settings.company_id)
-        return snapshot, plan(snapshot, self.planner_settings())
-
-    def run_once(self, write: bool = True) -> CurrentPlan:
-        """Read what changed, plan, and apply the plan to Odoo in one call. A failure leaves
-        Odoo as it was (the addon applies all or nothing) and the previous plan in service."""
+    def run_once(self, write: bool = True, force: bool = False) -> CurrentPlan:
+        """One poll: read what changed; when something did (or the clock moved on enough to
+        matter, see :meth:`replan_reason`), plan, and apply the plan to Odoo in one call unless
+        it is the plan Odoo already shows. A failure leaves Odoo as it was (the addon applies
+        all or nothing) and the previous plan in service."""
         with self._run_lock:
-            started = self.clock()
             mark = time.perf_counter()
+            calls = self.client.calls
             key = ""
+            records = 0
             try:
                 report = self.read()
-                snapshot, result = self.compute(report)
-                key = run_key(snapshot, result)
-                self.store.start_run(key, started)
-                applied = False
-                if write:
-                    payload = build_payload(snapshot, result, self._company_id(),
-                                            started, self.clock(), key)
-                    try:
-                        answer = self.client.call(APPLY_MODEL, "apply_plan", payload)
-                    except OdooError as error:
-                        if f"Object {APPLY_MODEL} doesn't exist" in str(error):
-                            raise OdooError(
-                                f"{error} - is the addon sale_capacity_promise installed in "
-                                f"database {self.settings.odoo_db}?") from error
-                        raise
-                    applied = True
-                    if isinstance(answer, dict) and answer.get("ignored"):
-                        log.warning("Odoo ignored run %s: %s", key, answer.get("reason"))
-                current = CurrentPlan(snapshot, result, self.clock(), key, applied)
+                records = report.fetched
+                reason = "asked" if force else self.replan_reason(report)
+                if not reason and self.current is not None:
+                    current = dataclasses.replace(self.current, checked_at=self.clock())
+                    outcome = "idle"
+                else:
+                    current, outcome = self._plan_and_apply(report, write, reason)
+                    key = current.run_key
             except (OdooError, SnapshotError) as error:
                 seconds = time.perf_counter() - mark
                 self.last_error = str(error)
                 self.odoo_reachable = not (isinstance(error, OdooError) and error.transient)
-                self.metrics.count_run("failed", seconds)
+                self.metrics.count_poll(PollResult("failed", seconds, self.client.calls - calls,
+                                                   records, str(error)))
                 if key:
                     self.store.finish_run(key, "failed", seconds, error=str(error))
                 raise
@@ -170,12 +187,104 @@ class PlanningService:
             self.current = current
             self.odoo_reachable = True
             self.last_error = ""
-            self.metrics.count_run("applied" if current.applied else "planned", seconds)
+            self.last_poll_at = self.clock()
+            poll = PollResult(outcome, seconds, self.client.calls - calls, records, reason)
+            self.metrics.count_poll(poll)
             self.metrics.odoo_calls = self.client.calls
-            self.store.finish_run(key, "applied" if current.applied else "planned", seconds,
-                                  result.summary())
-            log.info("run %s: %s in %.2f s", key, result.summary(), seconds)
+            if outcome == "idle":
+                log.info("poll: nothing changed in Odoo (%d calls, %.2f s)", poll.calls, seconds)
+            else:
+                log.info("run %s (%s): %s, %s in %.2f s, %d calls", current.run_key, reason,
+                         outcome, current.plan.summary(), seconds, poll.calls)
             return current
+
+    def replan_reason(self, report: ReadReport) -> str:
+        """Why this poll plans, or "" when the current plan still holds.
+
+        The plan depends on the data and on ``now``: work already past is gone, lead times
+        count from today. So a poll plans when Odoo's data changed, on the first poll of a new
+        day in the factory's time zone, and when working time has passed on some work center
+        since the plan was made and the plan is older than ``replan_interval``; at night and
+        on days off nothing passes and an idle Odoo is left alone. Between such runs a quote
+        may count at most ``replan_interval`` of working time that is already past.
+        """
+        current = self.current
+        if current is None:
+            return "first plan"
+        if report.changed:
+            return "Odoo changed: " + ", ".join(sorted(
+                {*(k for k, n in report.read.items() if n),
+                 *(k for k, n in report.removed.items() if n)}))
+        now = self.clock()
+        snapshot = current.snapshot
+        tz = ZoneInfo(snapshot.timezone)
+        if now.astimezone(tz).date() != snapshot.now.astimezone(tz).date():
+            return "a new day"
+        age = (now - snapshot.now).total_seconds()
+        if age >= self.settings.replan_interval and working_time_between(snapshot,
+                                                                          snapshot.now, now):
+            return f"{age / 60:.0f} minutes of working time passed"
+        return ""
+
+    def _plan_and_apply(self, report: ReadReport, write: bool,
+                        reason: str) -> tuple[CurrentPlan, str]:
+        rows = self.store.all_rows()
+        snapshot = build_snapshot(rows, self.reader.user, report.started_at,
+                                  self.settings.company_id)
+        result = plan(snapshot, self.planner_settings())
+        data = snapshot_digest(rows, self.reader.user)
+        payload = build_payload(snapshot, result, self._company_id(), report.started_at,
+                                self.clock(), "")
+        digest = plan_digest(payload, snapshot.today.isoformat())
+        last = self.store.get_meta("last_applied") or {}
+        if last.get("plan") == digest:
+            # the plan Odoo already shows: nothing to write, the run keeps its key
+            current = CurrentPlan(snapshot, result, self.clock(), last["key"], True,
+                                  self.clock())
+            return current, "unchanged"
+        key = run_key(data, digest, last.get("key", ""))
+        payload["run_key"] = key
+        payload["finished_at"] = odoo_datetime(self.clock())
+        self.store.start_run(key, report.started_at)
+        applied = False
+        if write:
+            # a user edit since the read may be stamped over by the apply: its family is
+            # read again, whole, by the next poll
+            self.reader.changed_since_read()
+            try:
+                answer = self.client.call(APPLY_MODEL, "apply_plan", payload)
+            except OdooError as error:
+                self.store.finish_run(key, "failed", 0.0, error=str(error))
+                if f"Object {APPLY_MODEL} doesn't exist" in str(error):
+                    raise OdooError(
+                        f"{error} - is the addon sale_capacity_promise installed in "
+                        f"database {self.settings.odoo_db}?") from error
+                raise
+            if isinstance(answer, dict) and answer.get("ignored"):
+                log.warning("Odoo ignored run %s: %s", key, answer.get("reason"))
+            else:
+                applied = True
+                self.store.set_meta("last_applied", {"key": key, "plan": digest, "data": data})
+        self.store.finish_run(key, "applied" if applied else "planned", 0.0, result.summary())
+        current = CurrentPlan(snapshot, result, self.clock(), key, applied, self.clock())
+        return current, "applied" if applied else "planned"
+
+    def odoo_live(self, max_age: float = 5.0) -> tuple[bool, str]:
+        """Whether Odoo answers now: its version page (no login, no database work), asked
+        at most every ``max_age`` seconds whoever asks; (reachable, what went wrong)."""
+        with self._reachability_lock:
+            checked, reachable, problem = self._reachability
+            if time.monotonic() - checked < max_age:
+                return reachable, problem
+            try:
+                server_version(self.client.base_url, min(self.settings.odoo_timeout, 3.0))
+                reachable, problem = True, ""
+            except Exception as error:  # any failure means: not reachable now
+                reachable = False
+                problem = f"Odoo at {self.client.address} does not answer: " \
+                          f"{type(error).__name__}"
+            self._reachability = (time.monotonic(), reachable, problem)
+            return reachable, problem
 
     def _company_id(self) -> int:
         return self.settings.company_id or m2o_id(self.reader.user.get("company_id")) or 1

@@ -96,11 +96,16 @@ class StateStore:
 
     # -- records ----------------------------------------------------------------------------
     def upsert(self, model: str, rows: Iterable[dict[str, Any]]) -> int:
+        """Store records; returns how many are new or differ from the stored ones in more than
+        their ``write_date`` (a record rewritten with the same values is no change)."""
         values = [{"model": model, "record_id": row["id"],
                    "write_date": str(row.get("write_date") or ""),
                    "data": json.dumps(row, sort_keys=True, default=str)} for row in rows]
         if not values:
             return 0
+        stored = self._stored(model, [value["record_id"] for value in values])
+        changed = sum(1 for value in values
+                      if _content(stored.get(value["record_id"])) != _content(value["data"]))
         dialect = self.engine.dialect.name
         insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(records)
         statement = insert.on_conflict_do_update(
@@ -109,7 +114,17 @@ class StateStore:
         with self.engine.begin() as connection:
             for start in range(0, len(values), 500):
                 connection.execute(statement, values[start:start + 500])
-        return len(values)
+        return changed
+
+    def _stored(self, model: str, ids: list[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        with self.engine.connect() as connection:
+            for start in range(0, len(ids), 500):
+                result = connection.execute(select(records.c.record_id, records.c.data).where(
+                    records.c.model == model,
+                    records.c.record_id.in_(ids[start:start + 500])))
+                found.update((row.record_id, row.data) for row in result)
+        return found
 
     def delete(self, model: str, ids: Iterable[int]) -> int:
         doomed = list(ids)
@@ -124,6 +139,12 @@ class StateStore:
         with self.engine.connect() as connection:
             return set(connection.execute(
                 select(records.c.record_id).where(records.c.model == model)).scalars())
+
+    def ids_written_since(self, model: str, write_date: str) -> set[int]:
+        """Ids of stored records of a model whose ``write_date`` is ``write_date`` or later."""
+        with self.engine.connect() as connection:
+            return set(connection.execute(select(records.c.record_id).where(
+                records.c.model == model, records.c.write_date >= write_date)).scalars())
 
     def rows(self, model: str) -> list[dict[str, Any]]:
         """Every stored record of a model, by id."""
@@ -140,6 +161,20 @@ class StateStore:
             for model, data in result:
                 by_model.setdefault(model, []).append(json.loads(data))
         return by_model
+
+    def get_meta(self, key: str) -> Any:
+        """A small JSON value the service keeps between runs (None when never set)."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(meta.c.value).where(meta.c.key == key)).first()
+        return json.loads(row.value) if row else None
+
+    def set_meta(self, key: str, value: Any) -> None:
+        """Keep a small JSON value between runs."""
+        text = json.dumps(value, sort_keys=True, default=str)
+        with self.engine.begin() as connection:
+            done = connection.execute(update(meta).where(meta.c.key == key).values(value=text))
+            if not done.rowcount:
+                connection.execute(meta.insert().values(key=key, value=text))
 
     # -- cursors ----------------------------------------------------------------------------
     def cursor(self, model: str) -> str | None:
@@ -200,6 +235,14 @@ class StateStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _content(data: str | None) -> Any:
+    if data is None:
+        return None
+    row = json.loads(data)
+    row.pop("write_date", None)
+    return row
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -123,8 +123,10 @@ def test_image_command_serves_health_against_odoo(
                 break
             time.sleep(0.25)
         assert status == 200, f"/health: {status} {body!r}\n{log.read_text()}"
+        assert json.loads(body) == {"status": "up"}  # nothing more without the token
+        status, body = get(f"{base}/health", token=TOKEN)
         health = json.loads(body)
-        assert health["status"] == "ok" and health["plan"]["applied"] is True
+        assert health["status"] == "up" and health["plan"]["applied"] is True
         assert len(applied) == 1 and applied[0]["version"] == 1
         assert applied[0]["run_key"] == health["plan"]["run"]
 

@@ -14,11 +14,12 @@ from fake_odoo import FakeOdoo
 
 from optimizer import plan
 from optimizer.checker import check_plan
-from sync.build import build_snapshot
+from sync.build import build_snapshot, m2o_id
 from sync.odoo import OdooClient
 from sync.reader import MODELS, OdooReader
 from sync.state import StateError, StateStore
 
+OTHER_USER = 6  # a salesperson, not the service user
 PG_ADMIN_URL = os.environ.get("CAPACITY_PROMISE_TEST_PG_URL",
                               "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
 
@@ -98,15 +99,40 @@ def test_a_poll_with_nothing_changed_reads_no_records(fake_odoo, tmp_path):
     reader, store = reader_for(fake_odoo, f"sqlite:///{tmp_path / 's.sqlite'}", tmp_path)
     reader.refresh()
     fake_odoo.dataset.advance(seconds=600)  # past the overlap window
-    reader.refresh()  # the first poll also checks master data for deletions
-    fake_odoo.reset_calls()
+    for _ in range(len(MODELS) + 2):  # a whole round of the round-robin checks
+        fake_odoo.reset_calls()
+        report = reader.refresh()
+        assert not report.changed and report.fetched == 0
+        reads = [call for call in fake_odoo.calls if call.method in ("search_read", "read")]
+        assert all(call.size == 0 for call in reads if call.model != "res.users")
+        assert report.calls <= 10
+        assert not [call for call in fake_odoo.calls if call.method == "fields_get"]
+    store.close()
+
+
+def test_records_rewritten_by_the_service_are_not_read_again(fake_odoo, tmp_path):
+    reader, store = reader_for(fake_odoo, f"sqlite:///{tmp_path / 's.sqlite'}", tmp_path)
+    reader.refresh()
+    data = fake_odoo.dataset
+    data.advance(seconds=600)
+    orders = [row["id"] for row in store.rows("sale.order")]
+    with data.acting_as(reader.service_uid):  # the addon writing promises, as the service
+        data.write("sale.order", orders, {"client_order_ref": "promised"})
     report = reader.refresh()
-    assert not report.changed
-    reads = [call for call in fake_odoo.calls if call.method in ("search_read", "read")]
-    assert all(call.size == 0 for call in reads if call.model != "res.users")
-    assert report.calls <= 2 * len(MODELS) + 1
-    assert all((call.size or 0) <= 1 for call in fake_odoo.calls
-               if call.method in ("search_count",))
+    assert not report.changed and report.fetched == 0
+    store.close()
+
+
+def test_a_record_rewritten_by_a_user_with_the_same_values_is_no_change(fake_odoo, tmp_path):
+    reader, store = reader_for(fake_odoo, f"sqlite:///{tmp_path / 's.sqlite'}", tmp_path)
+    reader.refresh()
+    data = fake_odoo.dataset
+    data.advance(seconds=600)
+    line = store.rows("sale.order.line")[0]
+    with data.acting_as(OTHER_USER):
+        data.touch("sale.order.line", line["id"])
+    report = reader.refresh()
+    assert report.fetched >= 1 and not report.changed
     store.close()
 
 
@@ -117,19 +143,41 @@ def test_changes_deletions_and_archives_are_picked_up(fake_odoo, tmp_path):
     data.advance(seconds=600)
     quotation_line = next(line for line in store.rows("sale.order.line")
                           if _order_state(store, line) == "draft")
-    data.update("sale.order.line", quotation_line["id"], product_uom_qty=42.0)
-    deleted = next(row for row in store.rows("stock.quant"))
-    data.delete("stock.quant", deleted["id"])
+    deleted_quotation = next(row for row in store.rows("sale.order")
+                             if row["state"] == "draft"
+                             and row["id"] != _order_id(quotation_line))
     archived = next(row for row in store.rows("product.product") if row.get("active"))
-    data.archive("product.product", archived["id"])
-    reader.refresh()
+    with data.acting_as(OTHER_USER):
+        data.update("sale.order.line", quotation_line["id"], product_uom_qty=42.0)
+        for line in store.rows("sale.order.line"):  # Odoo deletes an order's lines with it
+            if _order_id(line) == deleted_quotation["id"]:
+                data.delete("sale.order.line", line["id"])
+        data.delete("sale.order", deleted_quotation["id"])
+        data.archive("product.product", archived["id"])
+    report = reader.refresh()
+    assert report.changed and {"sales", "products"} <= set(report.families)
     lines = {row["id"]: row for row in store.rows("sale.order.line")}
     assert lines[quotation_line["id"]]["product_uom_qty"] == 42.0
-    assert deleted["id"] not in store.ids("stock.quant")
+    assert deleted_quotation["id"] not in store.ids("sale.order")
+    assert all(_order_id(line) != deleted_quotation["id"]
+               for line in store.rows("sale.order.line"))
     products = {row["id"]: row for row in store.rows("product.product")}
     assert products[archived["id"]]["active"] is False
     snapshot = snapshot_of(reader, store)
     assert archived["id"] not in snapshot.index.products
+    store.close()
+
+
+def test_a_record_deleted_without_any_write_is_found_by_the_round_robin(fake_odoo, tmp_path):
+    reader, store = reader_for(fake_odoo, f"sqlite:///{tmp_path / 's.sqlite'}", tmp_path)
+    reader.refresh()
+    fake_odoo.dataset.advance(seconds=600)
+    deleted = store.rows("stock.quant")[0]
+    fake_odoo.dataset.delete("stock.quant", deleted["id"])
+    removed = 0
+    for _ in range(len(MODELS) + 1):
+        removed += reader.refresh().removed.get("stock.quant", 0)
+    assert removed == 1 and deleted["id"] not in store.ids("stock.quant")
     store.close()
 
 
@@ -138,7 +186,11 @@ def test_an_order_leaving_the_open_states_leaves_the_store(fake_odoo, tmp_path):
     reader.refresh()
     order = next(row for row in store.rows("sale.order") if row["state"] == "draft")
     fake_odoo.dataset.advance(seconds=600)
-    fake_odoo.dataset.update("sale.order", order["id"], state="cancel")
+    with fake_odoo.dataset.acting_as(OTHER_USER):
+        fake_odoo.dataset.update("sale.order", order["id"], state="cancel")
+        lines = [line["id"] for line in store.rows("sale.order.line")
+                 if _order_id(line) == order["id"]]
+        fake_odoo.dataset.write("sale.order.line", lines, {"state": "cancel"})  # stored related
     reader.refresh()
     assert order["id"] not in store.ids("sale.order")
     assert all(_order_id(line) != order["id"] for line in store.rows("sale.order.line"))
@@ -154,7 +206,7 @@ def test_a_store_refuses_another_odoo(tmp_path):
 
 
 def _order_id(line: dict) -> int:
-    return line["order_id"][0]
+    return m2o_id(line["order_id"])
 
 
 def _order_state(store: StateStore, line: dict) -> str:

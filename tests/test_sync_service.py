@@ -23,6 +23,22 @@ def service_for(server, tmp_path, **overrides) -> PlanningService:
     return PlanningService(settings_for(server, tmp_path, **overrides))
 
 
+SALESPERSON = 6  # edits made in Odoo by someone other than the service user
+
+
+def change_a_quotation(server, service: PlanningService, quantity: float = 900.0) -> int:
+    """A salesperson changes the quantity of a quotation line of a product made on the work
+    centers, which moves its promise; returns the line."""
+    snapshot = service.current.snapshot
+    made = {bom.product_id for bom in snapshot.boms if bom.operations}
+    line_id = next(line.id for order in snapshot.sale_orders if order.state == "quotation"
+                   for line in order.lines if line.product_id in made)
+    server.dataset.advance(seconds=600)
+    with server.dataset.acting_as(SALESPERSON):
+        server.dataset.update("sale.order.line", line_id, product_uom_qty=quantity)
+    return line_id
+
+
 def quotation_id(server) -> int:
     orders = server.dataset.model("sale.order")
     return next(record["id"] for record in orders.records.values()
@@ -48,6 +64,7 @@ def test_a_refused_plan_leaves_odoo_and_the_current_plan_as_they_were(addon_odoo
     server, addon = addon_odoo
     service = service_for(server, tmp_path)
     first = service.run_once()
+    change_a_quotation(server, service)
     addon.refuse = "The plan was refused: orders[0].order_id: sale order 999 does not exist"
     with pytest.raises(OdooError, match="sale order 999 does not exist"):
         service.run_once()
@@ -166,11 +183,13 @@ def api(addon_odoo, tmp_path):
 def test_http_api_health_quote_and_metrics(api):
     url, service, server = api
     status, body = request(f"{url}/health")
-    assert status == 503 and body["status"] == "starting"
+    assert status == 503 and body == {"status": "down"}
     service.run_once()
     status, body = request(f"{url}/health")
-    assert status == 200 and body["status"] == "ok" and body["odoo"]["reachable"]
-    assert body["plan"]["orders"] > 0
+    assert status == 200 and body == {"status": "up"}  # no detail without the token
+    status, body = request(f"{url}/health", token="test-token")
+    assert status == 200 and body["odoo"]["reachable"] and body["plan"]["orders"] > 0
+    assert body["poll"]["last"]["outcome"] == "applied" and body["poll"]["last"]["calls"] > 0
     order_id = quotation_id(server)
     status, body = request(f"{url}/quote", {"order_id": order_id})
     assert status == 401 and "token" in body["error"]
@@ -182,7 +201,8 @@ def test_http_api_health_quote_and_metrics(api):
     assert time.perf_counter() - started < 5  # "well under a second" is measured in bench/
     status, text = request(f"{url}/metrics")
     assert status == 200
-    assert 'capacity_promise_runs_total{status="applied"} 1' in text
+    assert 'capacity_promise_polls_total{outcome="applied"} 1' in text
+    assert "capacity_promise_last_poll_odoo_calls " in text
     assert 'capacity_promise_quotes_total{status="ok"} 1' in text
     assert "capacity_promise_plan_age_seconds" in text
 
@@ -193,9 +213,10 @@ def test_odoo_down_keeps_quotes_served_from_the_last_plan(api):
     server.stop()
     with pytest.raises(OdooError):
         service.run_once()
-    code, payload = health(service)
-    assert code == 200 and payload["status"] == "degraded"
+    code, payload = health(service, detailed=True)
+    assert code == 503 and payload["status"] == "degraded"
     assert "could not be reached" in payload["odoo"]["last_error"]
+    assert payload["odoo"]["reachable"] is False
     body = {"order_id": 424242, "lines": []}
     status, answer = request(f"{url}/quote", body, token="test-token")
     assert status == 200 and answer["plan_age_seconds"] >= 0

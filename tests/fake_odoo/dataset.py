@@ -8,11 +8,13 @@ a test changes it, so a fresh fake per test costs next to nothing.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import functools
 import json
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,6 +104,7 @@ class Dataset:
         self.unrecorded_reads: set[tuple[str, str]] = set()
         self.now: dt.datetime = now or parsed.recorded_at
         self.uid: int = self.users[0]["id"] if self.users else 2
+        self._acting = threading.RLock()
 
     @classmethod
     def from_file(cls, path: str | Path | None = None) -> Dataset:
@@ -132,6 +135,17 @@ class Dataset:
         return self.names.get((model, record_id), f"{model},{record_id}")
 
     # ---------------------------------------------------------------- the clock
+
+    @contextlib.contextmanager
+    def acting_as(self, uid: int) -> Iterator[None]:
+        """Stamp ``create_uid``/``write_uid`` of what is written meanwhile with ``uid`` (RPC
+        calls act as their caller; a test edits as another user)."""
+        with self._acting:
+            previous, self.uid = self.uid, uid
+            try:
+                yield
+            finally:
+                self.uid = previous
 
     def advance(self, **delta: float) -> dt.datetime:
         """Move the clock forward (``advance(seconds=5)``, ``advance(days=1)``); returns it."""

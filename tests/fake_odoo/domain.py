@@ -167,10 +167,14 @@ class Searcher:
             if operator == "any":
                 return lambda r: bool(r.get(fname)) and r.get(fname) in matched
             return lambda r: not r.get(fname) or r.get(fname) not in matched
+        # the sub-search applies the active filter (or not, by context); the relation itself
+        # is the inverse foreign key, archived children included, as Odoo's SQL
         matched = set(self.search(comodel, subdomain))
         if operator == "any":
-            return lambda r: bool(matched.intersection(self.x2many_ids(model, r, fname)))
-        return lambda r: not matched.intersection(self.x2many_ids(model, r, fname))
+            return lambda r: bool(matched.intersection(
+                self.x2many_ids(model, r, fname, active_test=False)))
+        return lambda r: not matched.intersection(
+            self.x2many_ids(model, r, fname, active_test=False))
 
     def _hierarchy(self, model: Model, fname: str, operator: str, right: Any,
                    leaf: tuple[Any, ...]) -> Predicate:

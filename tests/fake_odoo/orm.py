@@ -217,8 +217,9 @@ def call_kw(dataset: Dataset, uid: int, model_name: str, method: str, args: Sequ
         raise AttributeError(f"The method '{method}' does not exist on the model '{model_name}'")
     context = kwargs.pop("context", None)
     api = getattr(function, "_api", None)
-    if api in ("model", "model_create"):
-        return function(BaseModel(dataset, model, uid, context), *args, **kwargs)
-    ids, rest = args[0], args[1:]
-    ids = [ids] if isinstance(ids, int) else list(ids or [])
-    return function(BaseModel(dataset, model, uid, context, ids), *rest, **kwargs)
+    with dataset.acting_as(uid):  # what the caller writes is stamped with its write_uid
+        if api in ("model", "model_create"):
+            return function(BaseModel(dataset, model, uid, context), *args, **kwargs)
+        ids, rest = args[0], args[1:]
+        ids = [ids] if isinstance(ids, int) else list(ids or [])
+        return function(BaseModel(dataset, model, uid, context, ids), *rest, **kwargs)

@@ -1,0 +1,40 @@
+"""Run keys that follow from the data and the plan, never from the moment of reading.
+
+A run's key is a digest of what the planner was given (the stored records, without their
+``write_date``), of the plan as the addon would write it (without the run's timestamps), and of
+the key of the run Odoo showed before. The same data and plan give the same plan digest, so an
+unchanged plan is recognised and never sent again; the previous key in the chain makes a plan
+that returns to an earlier state (a quantity changed and changed back) a new run, which the
+addon applies, rather than the earlier run it would take as already applied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+# what differs between two runs of the same plan: the run's own identity and timings
+_RUN_FIELDS = ("run_key", "snapshot_at", "started_at", "finished_at")
+
+
+def plan_digest(payload: dict[str, Any], today: str = "") -> str:
+    """A digest of everything a plan writes to Odoo, without the run's key, timestamps and
+    solver timings, and without today's available hours: the one figure that shrinks with
+    the clock alone (the rest of today), not a reason to write the plan again."""
+    content = {key: value for key, value in payload.items() if key not in _RUN_FIELDS}
+    solver = dict(content.get("solver") or {})
+    solver.pop("seconds", None)
+    content["solver"] = solver
+    content["load"] = [{k: v for k, v in row.items() if k != "available_hours"}
+                       if row.get("date") == today else row
+                       for row in content.get("load") or []]
+    text = json.dumps(content, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def run_key(data_digest: str, plan: str, previous_key: str = "") -> str:
+    """The key of a run: ``cp-`` and 20 hex digits of the digest of the data, the plan and the
+    previous run's key."""
+    digest = hashlib.sha256(f"{previous_key}|{data_digest}|{plan}".encode()).hexdigest()
+    return f"cp-{digest[:20]}"

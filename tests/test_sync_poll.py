@@ -1,0 +1,295 @@
+"""A quiet poll against the fake Odoo 17: nothing changed means no plan and no write; the
+service's own writes are not read again; a user's edit that races the apply is not lost; run keys
+follow from the data and the plan; ``/health`` tells the truth."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import threading
+from typing import Any
+
+import pytest
+from conftest import AddonStub, settings_for
+from fake_odoo import start_fake_odoo
+
+from sync.build import m2o_id
+from sync.server import ApiServer, health
+from sync.service import PlanningService
+
+SALESPERSON = 6
+
+
+class WritingAddon(AddonStub):
+    """The addon's apply as Odoo runs it: as the service user, it stamps its promise on every
+    planned order and line (write_uid = the service), so polls meet the service's own writes."""
+
+    def __init__(self, dataset: Any, service_uid: int) -> None:
+        super().__init__()
+        self.dataset = dataset
+        self.service_uid = service_uid
+        self.while_planning: list[Any] = []
+
+    def get_service_settings(self) -> dict[str, Any]:
+        # asked while the service plans: after its read, before its apply
+        for hook in self.while_planning:
+            hook()
+        return super().get_service_settings()
+
+    def apply_plan(self, payload: dict[str, Any]) -> dict[str, Any]:
+        answer = super().apply_plan(payload)
+        if answer.get("ignored") or answer.get("already_applied"):
+            return answer
+        with self.dataset.acting_as(self.service_uid):
+            for order in payload["orders"]:
+                self.dataset.update("sale.order", order["order_id"],
+                                    client_order_ref=f"promise {order['promise_date']}")
+                for line in order["lines"]:
+                    self.dataset.update("sale.order.line", line["line_id"],
+                                        name=f"promise {line['promise_date']}")
+        return answer
+
+
+@pytest.fixture
+def odoo(tmp_path):
+    with start_fake_odoo() as server:
+        addon = WritingAddon(server.dataset, server.dataset.uid)
+        server.register_method("capacity.planner.run", "apply_plan", addon.apply_plan)
+        server.register_method("capacity.planner.run", "get_service_settings",
+                               addon.get_service_settings)
+        yield server, addon
+
+
+def service_for(server, tmp_path, **overrides) -> PlanningService:
+    overrides.setdefault("solver", "none")
+    return PlanningService(settings_for(server, tmp_path, **overrides))
+
+
+def quotation_line(server) -> tuple[int, int]:
+    """(order id, first line id) of a quotation."""
+    orders = server.dataset.model("sale.order").records.values()
+    order = next(o for o in orders if o["state"] == "draft" and o.get("order_line"))
+    return order["id"], order["order_line"][0]
+
+
+def made_quotation_line(service: PlanningService) -> int:
+    """A quotation line of a product made on the work centers: its quantity moves its date."""
+    snapshot = service.current.snapshot
+    made = {bom.product_id for bom in snapshot.boms if bom.operations}
+    return next(line.id for order in snapshot.sale_orders if order.state == "quotation"
+                for line in order.lines if line.product_id in made)
+
+
+def edit_line(server, line_id: int, quantity: float) -> None:
+    with server.dataset.acting_as(SALESPERSON):
+        server.dataset.update("sale.order.line", line_id, product_uom_qty=quantity)
+
+
+def planned_quantity(service: PlanningService, line_id: int) -> float:
+    for order in service.current.snapshot.sale_orders:
+        for line in order.lines:
+            if line.id == line_id:
+                return line.quantity
+    raise AssertionError(f"line {line_id} is not in the plan")
+
+
+def test_a_poll_with_nothing_changed_neither_plans_nor_writes(odoo, tmp_path):
+    server, addon = odoo
+    service = service_for(server, tmp_path)
+    first = service.run_once()
+    assert first.applied and len(addon.applied) == 1
+    server.dataset.advance(seconds=600)  # past the overlap window
+    server.reset_calls()
+    again = service.run_once()
+    poll = service.metrics.last_poll
+    assert poll.outcome == "idle" and poll.records == 0 and poll.calls <= 10
+    assert again.run_key == first.run_key and again.plan is first.plan
+    assert len(addon.applied) == 1
+    assert not server.calls_for("capacity.planner.run", "apply_plan")
+    assert not server.calls_for("capacity.planner.run", "get_service_settings")
+    assert not [call for call in server.calls if call.method in ("fields_get", "search_read")
+                and call.size]
+
+
+def test_an_unchanged_plan_is_not_applied_again_and_keeps_its_key(odoo, tmp_path):
+    server, addon = odoo
+    service = service_for(server, tmp_path)
+    first = service.run_once()
+    again = service.run_once(force=True)  # plans once more on the same data
+    assert service.metrics.last_poll.outcome == "unchanged"
+    assert again.run_key == first.run_key and len(addon.applied) == 1
+    restarted = service_for(server, tmp_path)  # the same store, a new process
+    assert restarted.run_once().run_key == first.run_key
+    assert restarted.metrics.last_poll.outcome == "unchanged" and len(addon.applied) == 1
+
+
+def test_a_users_change_is_planned_and_applied_once(odoo, tmp_path):
+    server, addon = odoo
+    service = service_for(server, tmp_path)
+    first = service.run_once()
+    line_id = made_quotation_line(service)
+    server.dataset.advance(seconds=600)
+    edit_line(server, line_id, 900.0)
+    changed = service.run_once()
+    assert service.metrics.last_poll.outcome == "applied" and len(addon.applied) == 2
+    assert planned_quantity(service, line_id) == 900.0
+    assert changed.run_key != first.run_key
+    server.dataset.advance(seconds=600)
+    service.run_once()
+    assert service.metrics.last_poll.outcome == "idle"
+
+
+def test_a_quantity_changed_and_changed_back_is_a_new_run_odoo_applies(odoo, tmp_path):
+    server, addon = odoo
+    service = service_for(server, tmp_path)
+    keys = [service.run_once().run_key]
+    line_id = made_quotation_line(service)
+    original = server.dataset.get("sale.order.line", line_id)["product_uom_qty"]
+    for quantity in (original + 2000, original):  # far beyond stock: a later promise
+        server.dataset.advance(seconds=600)
+        edit_line(server, line_id, quantity)
+        keys.append(service.run_once().run_key)
+    assert len(set(keys)) == 3
+    assert [payload["run_key"] for payload in addon.applied] == keys
+    assert addon.applied[0]["orders"] == addon.applied[2]["orders"]
+
+
+def test_the_services_own_writes_are_not_read_by_the_next_poll(odoo, tmp_path):
+    server, addon = odoo
+    service = service_for(server, tmp_path)
+    service.run_once()
+    written = [o["order_id"] for o in addon.applied[0]["orders"]]
+    assert written and server.dataset.get("sale.order", written[0])["write_uid"] == \
+        server.dataset.uid
+    server.dataset.advance(seconds=600)
+    service.run_once()
+    assert service.metrics.last_poll.records == 0
+
+
+def test_a_user_edit_between_the_read_and_the_apply_is_in_the_next_plan(odoo, tmp_path):
+    server, addon = odoo
+    service = service_for(server, tmp_path)
+    service.run_once()
+    line_id = made_quotation_line(service)
+    server.dataset.advance(seconds=600)
+    edit_line(server, line_id, 300.0)
+
+    def salesperson_edits_again() -> None:  # after the service's read, before its apply
+        server.dataset.advance(seconds=5)
+        edit_line(server, line_id, 11.0)
+
+    addon.while_planning.append(salesperson_edits_again)
+    service.run_once()
+    assert planned_quantity(service, line_id) == 300.0 and len(addon.applied) == 2
+    addon.while_planning.clear()
+    # the apply stamped the line as the service's; the edit is read all the same
+    assert server.dataset.get("sale.order.line", line_id)["write_uid"] == server.dataset.uid
+    service.run_once()
+    assert planned_quantity(service, line_id) == 11.0
+
+
+def test_the_first_poll_of_a_new_day_replans(odoo, tmp_path):
+    server, addon = odoo
+    now = [dt.datetime(2026, 11, 23, 21, 0, tzinfo=dt.timezone.utc)]
+    service = PlanningService(settings_for(server, tmp_path, solver="none"),
+                              clock=lambda: now[0])
+    service.reader.clock = service.clock
+    service.run_once()
+    now[0] += dt.timedelta(hours=1)  # 23:00 in Brussels: no working time passed
+    service.run_once()
+    assert service.metrics.last_poll.outcome == "idle"
+    now[0] += dt.timedelta(hours=2)  # past midnight in Brussels
+    service.run_once()
+    assert service.metrics.last_poll.reason == "a new day"
+
+
+def test_working_time_passing_replans_after_the_replan_interval(odoo, tmp_path):
+    server, addon = odoo
+    monday_9 = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.timezone.utc)  # 09:00 in Brussels
+    now = [monday_9]
+    service = PlanningService(settings_for(server, tmp_path, solver="none",
+                                           replan_interval=900), clock=lambda: now[0])
+    service.reader.clock = service.clock
+    service.run_once()
+    now[0] += dt.timedelta(minutes=10)
+    service.run_once()
+    assert service.metrics.last_poll.outcome == "idle"
+    now[0] += dt.timedelta(minutes=10)
+    service.run_once()
+    assert "working time passed" in service.metrics.last_poll.reason
+
+
+def test_health_says_down_then_up_then_degraded_when_odoo_stops(odoo, tmp_path):
+    server, addon = odoo
+    service = service_for(server, tmp_path)
+    assert health(service) == (503, {"status": "down"})
+    service.run_once()
+    assert health(service) == (200, {"status": "up"})
+    server.stop()
+    service._reachability = (0.0, True, "")  # the few seconds' cache has run out
+    code, payload = health(service, detailed=True)
+    assert code == 503 and payload["status"] == "degraded"
+    assert payload["odoo"]["reachable"] is False and "does not answer" in \
+        payload["odoo"]["problem"]
+    assert "fake-odoo-password" not in str(payload) and "test-token" not in str(payload)
+
+
+def test_health_is_degraded_when_polls_are_late(odoo, tmp_path):
+    server, addon = odoo
+    service = service_for(server, tmp_path, poll_interval=60)
+    service.run_once()
+    service.last_poll_at -= dt.timedelta(seconds=200)
+    code, payload = health(service, detailed=True)
+    assert code == 503 and payload["poll"]["late"]
+
+
+@pytest.fixture
+def api(odoo, tmp_path):
+    server, addon = odoo
+    service = service_for(server, tmp_path)
+    service.run_once()
+    httpd = ApiServer(("127.0.0.1", 0), service)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd.server_address, service
+    httpd.shutdown()
+    thread.join(5)
+
+
+def _exchange(address, raw: bytes) -> bytes:
+    with socket.create_connection(address, timeout=5) as conn:
+        conn.sendall(raw)
+        conn.shutdown(socket.SHUT_WR)
+        chunks = []
+        while chunk := conn.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_a_refused_body_is_never_read_as_the_next_request(api):
+    address, _ = api
+    smuggled = b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+    raw = (b"POST /quote HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           b"Content-Length: " + str(len(smuggled)).encode() + b"\r\n\r\n" + smuggled)
+    answer = _exchange(address, raw)
+    assert answer.count(b"HTTP/1.1 ") == 1 and b" 401 " in answer.split(b"\r\n")[0]
+
+
+def test_a_body_over_the_limit_is_refused(api):
+    address, _ = api
+    raw = (b"POST /quote HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer test-token\r\n"
+           b"Content-Length: 2000000\r\n\r\n" + b"x" * 1000)  # refused on its headers
+    answer = _exchange(address, raw)
+    assert answer.split(b"\r\n")[0].split(b" ")[1] == b"413"
+
+
+def test_a_quote_over_http_still_answers_with_the_token(api):
+    address, service = api
+    order_id = next(o.id for o in service.current.snapshot.sale_orders if o.state == "quotation")
+    body = f'{{"order_id": {order_id}}}'.encode()
+    raw = (b"POST /quote HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer test-token\r\n"
+           b"Connection: close\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+           + body)
+    answer = _exchange(address, raw)
+    assert b" 200 " in answer.split(b"\r\n")[0] and str(order_id).encode() in answer
+    assert m2o_id(order_id) == order_id
