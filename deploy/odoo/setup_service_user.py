@@ -13,13 +13,15 @@ login = os.environ["SERVICE_LOGIN"]
 service_group = env.ref("sale_capacity_promise.group_capacity_promise_service")
 users = env["res.users"].with_context(active_test=False, no_reset_password=True)
 user = users.search([("login", "=", login)], limit=1)
+# a user's groups are groups_id up to 18, group_ids from 19
+groups_field = "group_ids" if "group_ids" in users._fields else "groups_id"
 values = {
     "name": SERVICE_NAME,
     "login": login,
     "active": True,
     # Only the service's group (it implies internal user): read what the planner reads,
     # apply plans, nothing else.
-    "groups_id": [Command.set(service_group.ids)],
+    groups_field: [Command.set(service_group.ids)],
     "password": os.environ["SERVICE_PASSWORD"],
 }
 if user:
