@@ -270,7 +270,7 @@ def test_images_are_pinned(compose: dict[str, Any]) -> None:
     assert re.fullmatch(r"postgres:\d+\.\d+-\w+", services["db"]["image"])
     # the official Odoo image of the series ODOO_SERIES names
     assert services["odoo"]["image"] == services["odoo-init"]["image"] == (
-        "odoo:${ODOO_SERIES:-%s}" % DEFAULT_SERIES)
+        "odoo:${ODOO_SERIES:-" + DEFAULT_SERIES + "}")
     assert services["planner"]["build"]["context"] == "."
 
 
