@@ -9,18 +9,37 @@ series. (The differences in data files, such as ``<tree>`` becoming ``<list>``
 in 18 or group privileges in 19, are in each series' own folder.)
 """
 
-from odoo import models
+from odoo import fields, models
 
-# 19 declares table constraints as model attributes (models.Constraint) and
-# ignores _sql_constraints with a warning; 17 and 18 know only _sql_constraints.
-HAS_CONSTRAINT_OBJECTS = hasattr(models, "Constraint")
+
+def unique(definition, message):
+    """A unique constraint, as a model attribute named ``_<name>``:
+    ``_run_key_unique = unique("unique(run_key)", "...")``.
+
+    19 declares table constraints so (models.Constraint) and ignores
+    ``_sql_constraints`` with a warning; 17 and 18 know only ``_sql_constraints``,
+    to which the attribute then adds itself, under the same name.
+    """
+    if hasattr(models, "Constraint"):
+        return models.Constraint(definition, message)
+    return _SqlConstraint(definition, message)
+
+
+class _SqlConstraint:
+    def __init__(self, definition, message):
+        self.definition = definition
+        self.message = message
+
+    def __set_name__(self, owner, name):
+        owner._sql_constraints = [
+            *owner.__dict__.get("_sql_constraints", []),
+            (name[1:], self.definition, self.message),
+        ]
 
 
 def aggregator(operator):
     """Keyword argument of a field for how grouped views total it:
     ``group_operator`` up to 17, ``aggregator`` from 18 (which warns about the old name)."""
-    from odoo import fields
-
     name = "aggregator" if hasattr(fields.Field, "aggregator") else "group_operator"
     return {name: operator}
 

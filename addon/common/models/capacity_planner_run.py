@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from .. import plan_payload
-from ..compat import HAS_CONSTRAINT_OBJECTS, same_uom_kind
+from ..compat import same_uom_kind, unique
 
 _logger = logging.getLogger(__name__)
 
@@ -92,18 +92,10 @@ class CapacityPlannerRun(models.Model):
         "unchanged plan is not applied twice, its run only records that it was checked.",
     )
 
-    if HAS_CONSTRAINT_OBJECTS:
-        _run_key_unique = models.Constraint(
-            "unique(run_key)", "A planner run with this key already exists."
-        )
-    else:
-        _sql_constraints = [
-            (
-                "run_key_unique",
-                "unique(run_key)",
-                "A planner run with this key already exists.",
-            ),
-        ]
+    _run_key_unique = unique(
+        "unique(run_key)",
+        "A planner run with this key already exists.",
+    )
 
     @api.depends("started_at", "finished_at")
     def _compute_duration_seconds(self):

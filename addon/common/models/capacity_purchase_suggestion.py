@@ -5,7 +5,7 @@ from collections import defaultdict
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..compat import HAS_CONSTRAINT_OBJECTS, aggregator, uom_field
+from ..compat import aggregator, unique, uom_field
 from .write_changes import differs
 
 MANAGER_GROUP = "sale_capacity_promise.group_capacity_promise_manager"
@@ -102,19 +102,10 @@ class CapacityPurchaseSuggestion(models.Model):
         "capacity.planner.run", string="Planner Run", readonly=True, ondelete="set null"
     )
 
-    if HAS_CONSTRAINT_OBJECTS:
-        _key_company_unique = models.Constraint(
-            "unique(company_id, key)",
-            "A purchase suggestion with this key already exists in this company.",
-        )
-    else:
-        _sql_constraints = [
-            (
-                "key_company_unique",
-                "unique(company_id, key)",
-                "A purchase suggestion with this key already exists in this company.",
-            ),
-        ]
+    _key_company_unique = unique(
+        "unique(company_id, key)",
+        "A purchase suggestion with this key already exists in this company.",
+    )
 
     @api.depends("peg_ids.sale_order_id", "peg_ids.production_id")
     def _compute_served_orders(self):

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from ..compat import HAS_CONSTRAINT_OBJECTS, aggregator
+from ..compat import aggregator, unique
 from .write_changes import differs
 
 
@@ -36,19 +36,10 @@ class CapacityWorkcenterLoad(models.Model):
         default=lambda self: self.env.company,
     )
 
-    if HAS_CONSTRAINT_OBJECTS:
-        _workcenter_date_unique = models.Constraint(
-            "unique(workcenter_id, date)",
-            "There is already a load for this work center and day.",
-        )
-    else:
-        _sql_constraints = [
-            (
-                "workcenter_date_unique",
-                "unique(workcenter_id, date)",
-                "There is already a load for this work center and day.",
-            ),
-        ]
+    _workcenter_date_unique = unique(
+        "unique(workcenter_id, date)",
+        "There is already a load for this work center and day.",
+    )
 
     @api.depends("available_hours", "planned_hours")
     def _compute_utilization(self):
