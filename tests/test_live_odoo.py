@@ -130,7 +130,8 @@ def test_addon_tests_pass_in_a_real_odoo(prefix: str, series: str | None,
              "--addons-path", f"{values['ADDONS_PATH']},{addon}", "--test-enable",
              "--test-tags", "/sale_capacity_promise", "--stop-after-init",
              "--http-port", ENV.get(prefix + "HTTP_PORT") or str(free_port()),
-             "--logfile", str(log)],
+             # the copy's filestore and the log stay in the test's own folder
+             "--data-dir", str(tmp_path / "data"), "--logfile", str(log)],
             capture_output=True, text=True, timeout=1500, check=False)
         text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
         summary = re.findall(r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests",

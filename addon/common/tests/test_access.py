@@ -26,6 +26,8 @@ class TestAccess(CapacityPromiseCase):
             "sale.order.line",
             "mrp.production",
             "mrp.workcenter",
+            # capacity, setup and cleanup per product, used by the planner
+            "mrp.workcenter.capacity",
             "mrp.bom",
             "mrp.routing.workcenter",
             "mrp.workorder",
