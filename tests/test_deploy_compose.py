@@ -380,3 +380,13 @@ def test_the_setup_script_uses_names_the_addon_defines() -> None:
     for parameter in parameters:
         assert f'config_parameter="{parameter}"' in settings, parameter
     assert "env.cr.commit()" in source  # odoo shell rolls back what is not committed
+
+
+def test_the_setup_script_gives_the_service_its_api_key() -> None:
+    # the service logs in with CAPACITY_PROMISE_ODOO_API_KEY: on 19 JSON-2 takes only an API
+    # key, so the script stores that value as the user's key (hashed, scope rpc), not only as
+    # its password
+    source = SETUP_SCRIPT.read_text(encoding="utf-8")
+    assert "INSERT INTO res_users_apikeys" in source and "'rpc'" in source
+    assert "KEY_CRYPT_CONTEXT.hash(secret)" in source
+    assert re.search(r"\bgroup_ids\b.*\bgroups_id\b", source)  # 19 and 17/18 names
