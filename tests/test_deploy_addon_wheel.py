@@ -100,8 +100,8 @@ def test_name_version_and_python(series: str, wheel: Wheel) -> None:
     version = manifest(series)["version"]
     assert version.startswith(f"{series}.")
     assert wheel.metadata["Name"] == "odoo-addon-sale_capacity_promise"
-    # the manifest's version, plus the number of commits since it changed where that is
-    # whool's strategy for the series (.N for 17.0)
+    # the manifest's version, plus the number of commits to the series' folder since it
+    # changed (.N, whool's strategy for 17.0 to 19.0)
     assert re.fullmatch(re.escape(version) + r"(\.\d+)?", wheel.metadata["Version"])
     assert wheel.path.name.startswith(f"odoo_addon_sale_capacity_promise-{series}.")
     assert wheel.path.name.endswith("-py3-none-any.whl")
