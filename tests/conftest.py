@@ -15,7 +15,7 @@ from fake_odoo.pytest_plugin import fake_odoo  # noqa: F401 - the fixture, for e
 from sync.config import Secret, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-_PAYLOAD = ROOT / "addon/sale_capacity_promise/plan_payload.py"
+_PAYLOAD = ROOT / "addon/common/plan_payload.py"
 
 
 def _addon_payload_module() -> Any:

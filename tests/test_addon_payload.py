@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-PATH = Path(__file__).resolve().parent.parent / "addon/sale_capacity_promise/plan_payload.py"
+PATH = Path(__file__).resolve().parent.parent / "addon/common/plan_payload.py"
 _spec = importlib.util.spec_from_file_location("capacity_plan_payload", PATH)
 plan_payload = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = plan_payload  # dataclasses look their module up
@@ -190,3 +190,71 @@ def test_a_quote_for_something_else_is_refused(order_id, line_ids, message):
 def test_a_quote_that_is_not_an_object_is_refused():
     with pytest.raises(plan_payload.PayloadError, match="response: \\[\\] is not an object"):
         plan_payload.parse_quote([], 7, set())
+
+
+def test_a_structured_reason_keeps_its_sentence():
+    raw = _plan()
+    raw["orders"][0]["reason"] = {"kind": "capacity", "values": {"workcenter": "Assembly"},
+                                  "text": "Assembly full until 2 Dec"}
+    raw["orders"][1]["reason"] = {"kind": "material", "values": {"product": "Glass", "po": 31}}
+    raw["orders"][0]["lines"][0]["reason"] = {"kind": "no_bom"}
+    orders = plan_payload.parse_plan(raw).orders
+    assert orders[0].reason == "Assembly full until 2 Dec"
+    assert orders[1].reason == "material (po: 31, product: Glass)"
+    assert orders[0].lines[0].reason == "no_bom"
+
+
+def test_keys_of_a_newer_service_are_ignored():
+    raw = _plan(planner="2.0")
+    raw["productions"][0]["workorders"] = [{"start": "2026-11-24 08:00:00"}]
+    assert plan_payload.parse_plan(raw).productions[0].production_id == 3
+
+
+class _Odoo:
+    """The answers of one search_read per model, as capacity.planner.run gives them."""
+
+    def __init__(self, records):
+        self.records = records
+        self.calls = []
+
+    def lookup(self, model, ids, field_names):
+        self.calls.append(model)
+        return {i: self.records[model][i] for i in ids if i in self.records.get(model, {})}
+
+
+ODOO = {
+    "sale.order": {7: {"id": 7, "company_id": (1, "Main"), "name": "S007"},
+                   8: {"id": 8, "company_id": (1, "Main"), "name": "S008"}},
+    "sale.order.line": {70: {"id": 70, "order_id": (7, "S007")}},
+    "mrp.production": {3: {"id": 3, "company_id": (1, "Main"), "name": "MO3"}},
+    "product.product": {45: {"id": 45, "uom_id": (1, "Units")}},
+    "res.partner": {9: {"id": 9}},
+    "uom.uom": {1: {"id": 1}, 12: {"id": 12}},
+    "mrp.workcenter": {1: {"id": 1, "company_id": (2, "Other")}},
+}
+
+
+def test_references_are_checked_with_one_lookup_per_model():
+    odoo = _Odoo(ODOO)
+    raw = _plan()
+    raw["suggestions"][0]["uom_id"] = 12
+    raw["orders"][0]["lines"].append({"line_id": 71, "promise_date": None,
+                                      "status": "late"})
+    errors = plan_payload.check_references(
+        plan_payload.parse_plan(raw), (1, "Main"), odoo.lookup,
+        lambda uom, other: uom == other)
+    assert errors == [
+        "orders[0].lines[1].line_id: sale order line 71 does not exist",
+        "suggestions[0].uom_id: unit of measure 12 does not convert into the product's "
+        "unit Units",
+        "load[0].workcenter_id: work center 1 belongs to company Other, not to company "
+        "Main of this plan",
+    ]
+    assert len(odoo.calls) == len(set(odoo.calls)) + 1  # sale.order: planned and served
+
+
+def test_a_plan_of_existing_records_has_no_reference_error():
+    records = dict(ODOO, **{"mrp.workcenter": {1: {"id": 1, "company_id": (1, "Main")}}})
+    plan = plan_payload.parse_plan(_plan())
+    assert plan_payload.check_references(plan, (1, "Main"), _Odoo(records).lookup,
+                                         lambda uom, other: True) == []

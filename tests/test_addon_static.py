@@ -1,14 +1,23 @@
 """Static checks of the Odoo addon, runnable without Odoo.
 
 The addon's behaviour is tested inside a real Odoo by its own tests
-(``addon/sale_capacity_promise/tests``); these checks catch what breaks an
+(``addon/common/tests``, run in each series); these checks catch what breaks an
 install or an OCA review before that: malformed XML, a manifest that lists a
-missing file or misses one, a model without access rules, pylint-odoo's
+missing file or misses one, a model without access rules, syntax one series
+refuses, a file of the shared source missing from a series, pylint-odoo's
 mandatory checks.
+
+Layout: ``addon/<series>/sale_capacity_promise`` is the addon for that series
+(what goes on an addons path or into a wheel). Its files are links into
+``addon/common`` (one source for what the series share) except where the
+series differ: the manifest, the list views (``<tree>`` in 17, ``<list>`` from
+18), the groups (privileges from 19) and the access to ``uom.category`` (gone
+in 19). 18 and 19 link to an older series' file where theirs is the same.
 """
 
 import ast
 import csv
+import os
 import re
 import subprocess
 import sys
@@ -19,8 +28,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ROOT / "addon"
-ADDON = ADDONS / "sale_capacity_promise"
-MODULE = ADDON.name
+COMMON = ADDONS / "common"
+MODULE = "sale_capacity_promise"
+SERIES = ("17.0", "18.0", "19.0")
 REQUIRED_DEPENDS = {"sale_management", "sale_stock", "mrp", "purchase_stock"}
 ALLOWED_LICENSES = {
     "AGPL-3",
@@ -40,38 +50,85 @@ ACCESS_HEADER = [
     "perm_create",
     "perm_unlink",
 ]
+# the files a series has of its own (not links into common/)
+SERIES_FILES = {"__manifest__.py"}
 
 
-def _manifest():
-    return ast.literal_eval((ADDON / "__manifest__.py").read_text())
+def _addon(series):
+    return ADDONS / series / MODULE
 
 
-def _xml_files():
-    return sorted(ADDON.rglob("*.xml"))
+def _manifest(series):
+    return ast.literal_eval((_addon(series) / "__manifest__.py").read_text())
+
+
+def _files(series):
+    return sorted(
+        path for path in _addon(series).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    )
+
+
+def _xml_files(series):
+    return [path for path in _files(series) if path.suffix == ".xml"]
 
 
 def _defined_models():
     """Models created by the addon (``_name`` without ``_inherit`` of itself)."""
     models = set()
-    for path in (ADDON / "models").glob("*.py"):
+    for path in (COMMON / "models").glob("*.py"):
         models |= set(re.findall(r'^\s+_name = "([a-z0-9_.]+)"', path.read_text(), re.M))
     return models
 
 
-def test_addon_exists():
-    assert (ADDON / "__init__.py").is_file()
-    assert _xml_files(), "the addon has no XML file"
+by_series = pytest.mark.parametrize("series", SERIES)
 
 
-@pytest.mark.parametrize("path", _xml_files(), ids=lambda p: str(p.relative_to(ADDON)))
-def test_xml_is_well_formed(path):
-    root = ET.parse(path).getroot()
-    assert root.tag == "odoo", f"{path.name}: root element is <{root.tag}>, not <odoo>"
+def test_every_shared_file_is_in_every_series():
+    shared = {
+        path.relative_to(COMMON) for path in COMMON.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    for series in SERIES:
+        missing = [str(name) for name in shared if not (_addon(series) / name).exists()]
+        assert not missing, f"{series} lacks {missing}: run python addon/link_common.py"
 
 
-def test_manifest_sanity():
-    manifest = _manifest()
-    assert re.fullmatch(r"17\.0\.\d+\.\d+\.\d+", manifest["version"]), manifest["version"]
+@by_series
+def test_links_stay_in_the_repository_and_resolve(series):
+    for path in _addon(series).rglob("*"):
+        if path.is_symlink():
+            target = os.readlink(path)
+            assert not os.path.isabs(target), f"{path}: absolute link {target}"
+            resolved = path.resolve()
+            assert resolved.is_file(), f"{path}: broken link"
+            assert ADDONS in resolved.parents, f"{path}: links out of addon/"
+        elif path.is_file():
+            assert path.name in SERIES_FILES or path.suffix in (".xml", ".csv"), (
+                f"{path}: a file of its own in {series}; put what the series share in "
+                "addon/common"
+            )
+
+
+@by_series
+def test_addon_exists(series):
+    assert (_addon(series) / "__init__.py").is_file()
+    assert _xml_files(series), "the addon has no XML file"
+
+
+@by_series
+def test_xml_is_well_formed(series):
+    for path in _xml_files(series):
+        root = ET.parse(path).getroot()
+        assert root.tag == "odoo", f"{path.name}: root element is <{root.tag}>, not <odoo>"
+
+
+@by_series
+def test_manifest_sanity(series):
+    manifest = _manifest(series)
+    # each series refuses a module whose version names another series
+    version = re.escape(series)
+    assert re.fullmatch(version + r"\.\d+\.\d+\.\d+", manifest["version"]), manifest["version"]
     assert manifest["license"] in ALLOWED_LICENSES
     assert manifest.get("installable", True)
     assert set(manifest["depends"]) >= REQUIRED_DEPENDS
@@ -79,31 +136,38 @@ def test_manifest_sanity():
     assert "description" not in manifest, "use readme/DESCRIPTION.md"
 
 
+@by_series
 @pytest.mark.parametrize("key", ["data", "demo"])
-def test_manifest_files_exist(key):
-    listed = _manifest().get(key, [])
+def test_manifest_files_exist(series, key):
+    listed = _manifest(series).get(key, [])
     assert len(listed) == len(set(listed)), f"a file is listed twice in {key}"
-    missing = [name for name in listed if not (ADDON / name).is_file()]
+    missing = [name for name in listed if not (_addon(series) / name).is_file()]
     assert not missing, f"{key} lists missing files: {missing}"
 
 
-def test_every_data_file_is_listed():
-    manifest = _manifest()
+@by_series
+def test_every_data_file_is_listed(series):
+    manifest = _manifest(series)
     listed = set(manifest.get("data", [])) | set(manifest.get("demo", []))
     on_disk = {
-        str(path.relative_to(ADDON))
-        for path in ADDON.rglob("*")
+        str(path.relative_to(_addon(series)))
+        for path in _files(series)
         if path.suffix in (".xml", ".csv")
-        and "tests" not in path.relative_to(ADDON).parts
-        and "static" not in path.relative_to(ADDON).parts
+        and "tests" not in path.relative_to(_addon(series)).parts
+        and "static" not in path.relative_to(_addon(series)).parts
     }
     assert on_disk - listed == set(), "data files not in the manifest"
 
 
-def test_access_rules_cover_every_model():
-    with (ADDON / "security" / "ir.model.access.csv").open(newline="") as handle:
-        rows = list(csv.reader(handle))
-    assert rows[0] == ACCESS_HEADER
+@by_series
+def test_access_rules_cover_every_model(series):
+    rows = [ACCESS_HEADER]
+    # Odoo takes the model from a csv file's name up to the first '-'
+    for path in sorted((_addon(series) / "security").glob("ir.model.access*.csv")):
+        with path.open(newline="") as handle:
+            found = list(csv.reader(handle))
+        assert found[0] == ACCESS_HEADER, path.name
+        rows += found[1:]
     ids = [row[0] for row in rows[1:]]
     assert len(ids) == len(set(ids)), "duplicate ids in ir.model.access.csv"
     for row in rows[1:]:
@@ -117,7 +181,7 @@ def test_access_rules_cover_every_model():
 
 
 def test_multi_company_rules_cover_every_model():
-    root = ET.parse(ADDON / "security" / "sale_capacity_promise_rules.xml").getroot()
+    root = ET.parse(COMMON / "security" / "sale_capacity_promise_rules.xml").getroot()
     ruled = {
         field.get("ref")
         for record in root.iter("record")
@@ -129,8 +193,8 @@ def test_multi_company_rules_cover_every_model():
         assert f"model_{model.replace('.', '_')}" in ruled, f"no company rule for {model}"
 
 
-def _records(model):
-    for path in _xml_files():
+def _records(series, model):
+    for path in _xml_files(series):
         for record in ET.parse(path).getroot().iter("record"):
             if record.get("model") == model:
                 yield path, record
@@ -143,8 +207,9 @@ def _field(record, name):
     return None
 
 
-def test_view_ids_follow_oca_naming():
-    for path, view in _records("ir.ui.view"):
+@by_series
+def test_view_ids_follow_oca_naming(series):
+    for path, view in _records(series, "ir.ui.view"):
         view_id = view.get("id")
         model = _field(view, "model").text
         name = _field(view, "name").text
@@ -159,11 +224,12 @@ def test_view_ids_follow_oca_naming():
             assert view_id == expected, (path.name, view_id, expected)
 
 
-def test_action_and_menu_ids_follow_oca_naming():
-    for path, action in _records("ir.actions.act_window"):
+@by_series
+def test_action_and_menu_ids_follow_oca_naming(series):
+    for path, action in _records(series, "ir.actions.act_window"):
         model = _field(action, "res_model").text
         assert action.get("id") == f"{model.replace('.', '_')}_action", path.name
-    for path in _xml_files():
+    for path in _xml_files(series):
         for menu in ET.parse(path).getroot().iter("menuitem"):
             assert menu.get("id") == menu.get("action", "").replace("_action", "_menu"), (
                 path.name,
@@ -171,15 +237,57 @@ def test_action_and_menu_ids_follow_oca_naming():
             )
 
 
+@by_series
+def test_list_views_are_named_as_the_series_names_them(series):
+    # 17 knows only <tree>, 18 and 19 only <list>, in views and in view modes
+    wrong = "list" if series == "17.0" else "tree"
+    for path in _xml_files(series):
+        root = ET.parse(path).getroot()
+        assert not list(root.iter(wrong)), f"{path.name}: <{wrong}> in {series}"
+        for field in root.iter("field"):
+            if field.get("name") == "view_mode":
+                assert wrong not in field.text.split(","), f"{path.name}: {field.text}"
+
+
+def test_search_view_groups_carry_no_attributes_19_refuses():
+    for path in _xml_files("19.0"):
+        for search in ET.parse(path).getroot().iter("search"):
+            for group in search.iter("group"):
+                assert not {"expand", "string"} & set(group.attrib), (path.name, group.attrib)
+
+
+@pytest.mark.parametrize(
+    ("series", "privilege"), [("17.0", False), ("18.0", False), ("19.0", True)]
+)
+def test_groups_as_the_series_defines_them(series, privilege):
+    root = ET.parse(_addon(series) / "security" / "sale_capacity_promise_groups.xml").getroot()
+    names = {
+        field.get("name")
+        for record in root.iter("record") if record.get("model") == "res.groups"
+        for field in record.iter("field")
+    }
+    if privilege:
+        assert {"privilege_id", "user_ids"} <= names and not {"category_id", "users"} & names
+    else:
+        assert {"category_id", "users"} <= names and "privilege_id" not in names
+
+
+def test_uom_category_access_only_where_the_model_exists():
+    for series in ("17.0", "18.0"):
+        assert (_addon(series) / "security" / "ir.model.access-uom_category.csv").exists()
+    assert not any("uom_category" in path.read_text() for path in _files("19.0")
+                   if path.suffix == ".csv")
+
+
 def test_no_commit():
     # SQL built by string formatting is pylint-odoo's sql-injection check, below
-    for path in ADDON.rglob("*.py"):
+    for path in COMMON.rglob("*.py"):
         assert ".commit()" not in path.read_text(), f"{path.name} commits"
 
 
 def test_readme_fragments():
     for fragment in ("DESCRIPTION.md", "USAGE.md", "CONFIGURE.md"):
-        text = (ADDON / "readme" / fragment).read_text()
+        text = (COMMON / "readme" / fragment).read_text()
         assert len(text.split()) > 20, f"readme/{fragment} is (nearly) empty"
 
 
@@ -190,7 +298,8 @@ def test_readme_fragments():
 RETIRED_CHECK = re.compile(r"\[W0012\(unknown-option-value\).*expected a valid pylint message")
 
 
-def test_pylint_odoo_mandatory_checks():
+@by_series
+def test_pylint_odoo_mandatory_checks(series):
     pytest.importorskip("pylint_odoo")
     result = subprocess.run(
         [
@@ -198,8 +307,9 @@ def test_pylint_odoo_mandatory_checks():
             "-m",
             "pylint",
             "--rcfile=addon/.pylintrc-mandatory",
+            f"--valid-odoo-versions={series}",
             "--output-format=text",
-            "addon/sale_capacity_promise",
+            f"addon/{series}/{MODULE}",
         ],
         cwd=ROOT,
         capture_output=True,

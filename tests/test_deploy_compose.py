@@ -25,7 +25,10 @@ from sync.config import load_settings
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
-ADDON = ROOT / "addon" / "sale_capacity_promise"
+ADDONS = ROOT / "addon"
+SERIES = ("17.0", "18.0", "19.0")
+DEFAULT_SERIES = "19.0"
+ADDON = ADDONS / DEFAULT_SERIES / "sale_capacity_promise"
 INIT_SCRIPT = ROOT / "deploy" / "odoo" / "odoo-init.sh"
 SETUP_SCRIPT = ROOT / "deploy" / "odoo" / "setup_service_user.py"
 
@@ -265,10 +268,34 @@ def test_long_running_services_have_health_checks_restart_policies_and_volumes(
 def test_images_are_pinned(compose: dict[str, Any]) -> None:
     services = compose["services"]
     assert re.fullmatch(r"postgres:\d+\.\d+-\w+", services["db"]["image"])
-    # the official Odoo image of the 17.0 series, the addon's series
-    series = ".".join(manifest()["version"].split(".")[:2])
-    assert services["odoo"]["image"] == services["odoo-init"]["image"] == f"odoo:{series}"
+    # the official Odoo image of the series ODOO_SERIES names
+    assert services["odoo"]["image"] == services["odoo-init"]["image"] == (
+        "odoo:${ODOO_SERIES:-" + DEFAULT_SERIES + "}")
     assert services["planner"]["build"]["context"] == "."
+
+
+@pytest.mark.parametrize("series", SERIES)
+def test_the_series_chooses_image_and_addon(compose: dict[str, Any],
+                                             filled_env: dict[str, str], series: str) -> None:
+    services = interpolate(compose, dict(filled_env, ODOO_SERIES=series))["services"]
+    assert services["odoo"]["image"] == services["odoo-init"]["image"] == f"odoo:{series}"
+    assert f"--addons-path=/mnt/extra-addons/{series}" in services["odoo"]["command"]
+    assert services["odoo-init"]["environment"]["ODOO_SERIES"] == series
+    # the addon of that series is where the addons path points once addon/ is mounted
+    addon = ADDONS / series / "sale_capacity_promise"
+    version = ast.literal_eval((addon / "__manifest__.py").read_text(encoding="utf-8"))["version"]
+    assert version.startswith(f"{series}.")
+
+
+def test_the_default_series_is_19(env_example: dict[str, str]) -> None:
+    assert env_example["ODOO_SERIES"] == DEFAULT_SERIES
+
+
+def test_the_init_script_passes_the_series_and_its_demo_option() -> None:
+    text = INIT_SCRIPT.read_text(encoding="utf-8")
+    assert '--addons-path "/mnt/extra-addons/$ODOO_SERIES"' in text
+    # 19 installs demo data only with --with-demo, 17 and 18 unless --without-demo
+    assert "demo=(--with-demo)" in text and "demo=(--without-demo=all)" in text
 
 
 def test_odoo_runs_the_addon_on_one_database(resolved: dict[str, Any],
@@ -341,9 +368,11 @@ def test_the_init_script_reads_what_the_compose_file_gives_it(resolved: dict[str
 def test_the_setup_script_uses_names_the_addon_defines() -> None:
     source = SETUP_SCRIPT.read_text(encoding="utf-8")
     compile(source, str(SETUP_SCRIPT), "exec")
-    groups = (ADDON / "security" / "sale_capacity_promise_groups.xml").read_text(encoding="utf-8")
-    for xml_id in re.findall(r"env\.ref\(\"sale_capacity_promise\.(\w+)\"\)", source):
-        assert f'id="{xml_id}"' in groups, xml_id
+    for series in SERIES:
+        groups = (ADDONS / series / "sale_capacity_promise" / "security"
+                  / "sale_capacity_promise_groups.xml").read_text(encoding="utf-8")
+        for xml_id in re.findall(r"env\.ref\(\"sale_capacity_promise\.(\w+)\"\)", source):
+            assert f'id="{xml_id}"' in groups, (series, xml_id)
     settings = (ADDON / "models" / "res_config_settings.py").read_text(encoding="utf-8")
     parameters = re.findall(r"set_param\(\"(sale_capacity_promise\.\w+)\"", source)
     assert parameters == ["sale_capacity_promise.service_url",
@@ -351,3 +380,13 @@ def test_the_setup_script_uses_names_the_addon_defines() -> None:
     for parameter in parameters:
         assert f'config_parameter="{parameter}"' in settings, parameter
     assert "env.cr.commit()" in source  # odoo shell rolls back what is not committed
+
+
+def test_the_setup_script_gives_the_service_its_api_key() -> None:
+    # the service logs in with CAPACITY_PROMISE_ODOO_API_KEY: on 19 JSON-2 takes only an API
+    # key, so the script stores that value as the user's key (hashed, scope rpc), not only as
+    # its password
+    source = SETUP_SCRIPT.read_text(encoding="utf-8")
+    assert "INSERT INTO res_users_apikeys" in source and "'rpc'" in source
+    assert "KEY_CRYPT_CONTEXT.hash(secret)" in source
+    assert re.search(r"\bgroup_ids\b.*\bgroups_id\b", source)  # 19 and 17/18 names

@@ -163,7 +163,7 @@ def test_build_context_holds_the_sources_and_nothing_secret() -> None:
         assert in_context(kept, patterns), kept
     for left_out in (".env", ".env.example", ".git/config", ".venv/bin/python",
                      "capacity-promise.sqlite", "tests/test_config.py", "bench/run.py",
-                     "addon/sale_capacity_promise/__manifest__.py", "docs/INSTALL.md",
+                     "addon/19.0/sale_capacity_promise/__manifest__.py", "docs/INSTALL.md",
                      "sync/__pycache__/cli.cpython-311.pyc"):
         assert not in_context(left_out, patterns), left_out
 

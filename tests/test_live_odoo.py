@@ -1,15 +1,22 @@
-"""Against a live Odoo 17, when one is configured; skipped with the reason otherwise.
+"""Against a live Odoo of each series that is configured; skipped with the reason otherwise.
 
-The service's integration (read, plan, write back, quote) needs
-``CAPACITY_PROMISE_TEST_ODOO_URL``, ``_DB``, ``_LOGIN`` and ``_API_KEY`` (a user of the
-addon's *Planning Service* group). It writes to that database only with
-``CAPACITY_PROMISE_TEST_ODOO_WRITE=1``.
+Each series (17, 18, 19) is configured by variables of its own, ``CAPACITY_PROMISE_TEST_ODOO17_*``,
+``..._ODOO18_*``, ``..._ODOO19_*``; the unnumbered ``CAPACITY_PROMISE_TEST_ODOO_*`` name one more
+Odoo of any series. The series is asked of the server (``version`` over XML-RPC, or
+``odoo-bin --version``) and must be the one the variables are named for.
 
-The addon's own Odoo tests need ``CAPACITY_PROMISE_TEST_ODOO_COMMAND`` (how to start
-odoo-bin, e.g. ``/opt/odoo17-venv/bin/python /opt/odoo17/odoo-bin -c /opt/odoo17.conf``),
-``CAPACITY_PROMISE_TEST_ODOO_ADDONS_PATH`` (Odoo's addons folders) and
-``CAPACITY_PROMISE_TEST_ODOO_TEMPLATE`` (a database with sale_management, sale_stock, mrp and
-purchase_stock installed, copied for the run and dropped after).
+The service's integration (read, plan, write back, quote) needs ``..._URL``, ``_DB``, ``_LOGIN``
+and ``_API_KEY`` (a user of the addon's *Planning Service* group; on 19 an API key, which JSON-2
+requires). It writes to that database only with ``..._WRITE=1``.
+
+The addon's own Odoo tests need ``..._COMMAND`` (how to start odoo-bin, e.g.
+``/opt/odoo17-venv/bin/python /opt/odoo17/odoo-bin -c /opt/odoo17.conf``), ``..._ADDONS_PATH``
+(Odoo's addons folders), ``..._TEMPLATE`` (a database with sale_management, sale_stock, mrp and
+purchase_stock installed, copied for the run and dropped after) and ``..._PG_URL`` (an
+SQLAlchemy URL of that PostgreSQL's ``postgres`` database, to copy and drop it; default
+``postgresql+psycopg2://postgres@127.0.0.1:5432/postgres``); ``..._HTTP_PORT`` is the port the
+test server listens on (a free one if unset). The addon of the series, ``addon/<series>``, is
+put on the addons path.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import shlex
 import socket
 import subprocess
 import uuid
+import xmlrpc.client
 from pathlib import Path
 
 import pytest
@@ -30,24 +38,46 @@ from sync.service import PlanningService
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = os.environ
+# (variable prefix, series the Odoo must be of; None: any)
+TARGETS = [("CAPACITY_PROMISE_TEST_ODOO17_", "17.0"), ("CAPACITY_PROMISE_TEST_ODOO18_", "18.0"),
+           ("CAPACITY_PROMISE_TEST_ODOO19_", "19.0"), ("CAPACITY_PROMISE_TEST_ODOO_", None)]
+by_target = pytest.mark.parametrize(("prefix", "series"), TARGETS,
+                                    ids=["odoo17", "odoo18", "odoo19", "odoo"])
 
 
-def live_settings(tmp_path: Path) -> Settings:
-    missing = [name for name in ("URL", "DB", "LOGIN", "API_KEY")
-               if not ENV.get(f"CAPACITY_PROMISE_TEST_ODOO_{name}")]
+def configured(prefix: str, names: tuple[str, ...], what: str) -> dict[str, str]:
+    values = {name: ENV.get(prefix + name, "") for name in names}
+    missing = [name for name, value in values.items() if not value]
     if missing:
-        pytest.skip("no live Odoo: set CAPACITY_PROMISE_TEST_ODOO_" + ", _".join(missing))
-    return Settings(odoo_url=ENV["CAPACITY_PROMISE_TEST_ODOO_URL"],
-                    odoo_db=ENV["CAPACITY_PROMISE_TEST_ODOO_DB"],
-                    odoo_login=ENV["CAPACITY_PROMISE_TEST_ODOO_LOGIN"],
-                    odoo_api_key=Secret(ENV["CAPACITY_PROMISE_TEST_ODOO_API_KEY"]),
+        pytest.skip(f"{what}: set {prefix}" + ", _".join(missing))
+    return values
+
+
+def series_of(version: str) -> str:
+    """'17.0' of '17.0', 'saas~17.4' or '19.0+e'."""
+    match = re.search(r"(\d+)\.(\d+)", version)
+    assert match, version
+    return f"{match[1]}.0"
+
+
+def live_settings(prefix: str, series: str | None, tmp_path: Path) -> Settings:
+    values = configured(prefix, ("URL", "DB", "LOGIN", "API_KEY"), "no live Odoo")
+    if series:
+        answer = xmlrpc.client.ServerProxy(f"{values['URL'].rstrip('/')}/xmlrpc/2/common",
+                                           allow_none=True).version()
+        assert series_of(answer["server_version"]) == series, (
+            f"{prefix}URL is an Odoo {answer['server_version']}, not {series}")
+    return Settings(odoo_url=values["URL"], odoo_db=values["DB"], odoo_login=values["LOGIN"],
+                    odoo_api_key=Secret(values["API_KEY"]),
                     state_url=f"sqlite:///{tmp_path / 'live.sqlite'}")
 
 
 @pytest.mark.odoo
-def test_live_odoo_read_plan_write_and_quote(tmp_path):
-    service = PlanningService(live_settings(tmp_path))
-    write = ENV.get("CAPACITY_PROMISE_TEST_ODOO_WRITE") == "1"
+@by_target
+def test_live_odoo_read_plan_write_and_quote(prefix: str, series: str | None,
+                                             tmp_path: Path) -> None:
+    service = PlanningService(live_settings(prefix, series, tmp_path))
+    write = ENV.get(prefix + "WRITE") == "1"
     current = service.run_once(write=write)
     assert check_plan(current.snapshot, current.plan) == []
     assert current.snapshot.workcenters and current.snapshot.products
@@ -62,41 +92,56 @@ def test_live_odoo_read_plan_write_and_quote(tmp_path):
     assert service.client.calls - calls_before < 3 * 25
 
 
+def odoo_series(command: list[str]) -> str:
+    result = subprocess.run([*command, "--version"], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return series_of(result.stdout)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @pytest.mark.odoo
-def test_addon_tests_pass_in_a_real_odoo(tmp_path):
-    command = ENV.get("CAPACITY_PROMISE_TEST_ODOO_COMMAND")
-    addons = ENV.get("CAPACITY_PROMISE_TEST_ODOO_ADDONS_PATH")
-    template = ENV.get("CAPACITY_PROMISE_TEST_ODOO_TEMPLATE")
-    if not (command and addons and template):
-        pytest.skip("no Odoo to run the addon's tests: set CAPACITY_PROMISE_TEST_ODOO_COMMAND, "
-                    "_ADDONS_PATH and _TEMPLATE")
+@by_target
+def test_addon_tests_pass_in_a_real_odoo(prefix: str, series: str | None,
+                                         tmp_path: Path) -> None:
+    values = configured(prefix, ("COMMAND", "ADDONS_PATH", "TEMPLATE"),
+                        "no Odoo to run the addon's tests")
     sqlalchemy = pytest.importorskip("sqlalchemy")
-    admin_url = ENV.get("CAPACITY_PROMISE_TEST_PG_URL",
+    command = shlex.split(values["COMMAND"])
+    found = odoo_series(command)
+    assert series in (None, found), f"{prefix}COMMAND starts an Odoo {found}, not {series}"
+    addon = ROOT / "addon" / found
+    admin_url = ENV.get(prefix + "PG_URL",
                         "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
     database = f"cp_addon_test_{uuid.uuid4().hex[:8]}"
     admin = sqlalchemy.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+        connection.exec_driver_sql(
+            f'CREATE DATABASE "{database}" TEMPLATE "{values["TEMPLATE"]}"')
     log = tmp_path / "odoo-test.log"
     try:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
         result = subprocess.run(
-            [*shlex.split(command), "-d", database, "-i", "sale_capacity_promise",
-             "--addons-path", f"{addons},{ROOT / 'addon'}", "--test-enable",
+            [*command, "-d", database, "-i", "sale_capacity_promise",
+             "--addons-path", f"{values['ADDONS_PATH']},{addon}", "--test-enable",
              "--test-tags", "/sale_capacity_promise", "--stop-after-init",
-             "--http-port", str(port), "--logfile", str(log)],
-            capture_output=True, text=True, timeout=900, check=False)
+             "--http-port", ENV.get(prefix + "HTTP_PORT") or str(free_port()),
+             # the copy's filestore and the log stay in the test's own folder
+             "--data-dir", str(tmp_path / "data"), "--logfile", str(log)],
+            capture_output=True, text=True, timeout=1500, check=False)
         text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
         summary = re.findall(r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests",
                              text)
         problems = "\n".join(line for line in text.splitlines()
-                              if " ERROR " in line or " FAIL" in line)
+                             if " ERROR " in line or " FAIL" in line)
         assert result.returncode == 0, (problems or result.stderr)[-5000:]
         assert summary, text[-3000:]
         failed, errors, total = map(int, summary[-1])
-        assert (failed, errors) == (0, 0) and total > 0
+        assert (failed, errors) == (0, 0) and total > 0, problems[-5000:]
     finally:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

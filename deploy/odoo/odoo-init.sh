@@ -1,7 +1,9 @@
 #!/bin/bash
 # One-shot initialisation of the compose stack's Odoo database (service "odoo-init" of
-# docker-compose.yml, in the official odoo:17.0 image, which reads /etc/odoo/odoo.conf:
-# addons in /mnt/extra-addons, filestore in /var/lib/odoo). Safe to run at every start:
+# docker-compose.yml, in the official odoo image of the series ODOO_SERIES, which reads
+# /etc/odoo/odoo.conf: filestore in /var/lib/odoo; addon/ of this repository is mounted at
+# /mnt/extra-addons, the series' addon in /mnt/extra-addons/<series>). Safe to run at every
+# start:
 #
 #   - the addon not installed yet (no database, or a database without it): install sales,
 #     manufacturing, purchase and the addon, creating the database if needed;
@@ -10,13 +12,13 @@
 #     "Capacity Promise: Planning Service" and the password from .env, and point the addon's
 #     settings (service URL and token) at the service (setup_service_user.py).
 #
-# Environment: DB_HOST, DB_PORT, DB_USER, PGPASSWORD (PostgreSQL), ODOO_DB, ODOO_DEMO
-# (true/false), ODOO_ADMIN_PASSWORD, SERVICE_LOGIN, SERVICE_PASSWORD, SERVICE_URL,
+# Environment: DB_HOST, DB_PORT, DB_USER, PGPASSWORD (PostgreSQL), ODOO_DB, ODOO_SERIES
+# (17.0, 18.0 or 19.0), ODOO_DEMO (true/false), ODOO_ADMIN_PASSWORD, SERVICE_LOGIN, SERVICE_PASSWORD, SERVICE_URL,
 # SERVICE_TOKEN. The PostgreSQL password stays in PGPASSWORD (read by libpq), off the
 # command lines.
 set -euo pipefail
 
-for name in DB_HOST DB_USER PGPASSWORD ODOO_DB ODOO_ADMIN_PASSWORD SERVICE_LOGIN \
+for name in DB_HOST DB_USER PGPASSWORD ODOO_DB ODOO_SERIES ODOO_ADMIN_PASSWORD SERVICE_LOGIN \
             SERVICE_PASSWORD SERVICE_URL SERVICE_TOKEN; do
     if [ -z "${!name:-}" ]; then
         echo "odoo-init: $name is not set (see .env.example)" >&2
@@ -27,7 +29,12 @@ export PGHOST="$DB_HOST" PGPORT="${DB_PORT:-5432}" PGUSER="$DB_USER"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 MODULES=sale_management,sale_stock,mrp,purchase_stock,sale_capacity_promise
 # Odoo takes its subcommand (shell) first, then the options.
-OPTIONS=(--db_host "$PGHOST" --db_port "$PGPORT" --db_user "$PGUSER" -d "$ODOO_DB" --no-http)
+case "$ODOO_SERIES" in
+    17.0|18.0|19.0) ;;
+    *) echo "odoo-init: ODOO_SERIES must be 17.0, 18.0 or 19.0, not $ODOO_SERIES" >&2; exit 2 ;;
+esac
+OPTIONS=(--db_host "$PGHOST" --db_port "$PGPORT" --db_user "$PGUSER" -d "$ODOO_DB" --no-http
+         --addons-path "/mnt/extra-addons/$ODOO_SERIES")
 
 # State of the addon in the database: "installed", another state, or "" (no database yet, or
 # one Odoo never initialised).
@@ -57,9 +64,14 @@ if [ "$state" = "installed" ]; then
     odoo "${OPTIONS[@]}" -u sale_capacity_promise --stop-after-init
 else
     echo "odoo-init: installing $MODULES in $ODOO_DB"
+    # 17 and 18 load demo data unless told not to; 19 only when asked to
     demo=()
-    if [ "$new_database" = true ] && [ "${ODOO_DEMO:-true}" != true ]; then
-        demo=(--without-demo=all)
+    if [ "$new_database" = true ]; then
+        if [ "${ODOO_DEMO:-true}" != true ] && [ "$ODOO_SERIES" != 19.0 ]; then
+            demo=(--without-demo=all)
+        elif [ "${ODOO_DEMO:-true}" = true ] && [ "$ODOO_SERIES" = 19.0 ]; then
+            demo=(--with-demo)
+        fi
     fi
     odoo "${OPTIONS[@]}" -i "$MODULES" "${demo[@]}" --stop-after-init
 fi

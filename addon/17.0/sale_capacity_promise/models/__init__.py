@@ -1,0 +1,1 @@
+../../../common/models/__init__.py

@@ -1,0 +1,1 @@
+../../../common/models/capacity_purchase_suggestion_peg.py

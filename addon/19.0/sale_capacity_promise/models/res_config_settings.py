@@ -1,0 +1,1 @@
+../../../common/models/res_config_settings.py

@@ -1,0 +1,1 @@
+../../common/plan_payload.py

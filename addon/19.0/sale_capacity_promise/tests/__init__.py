@@ -1,0 +1,1 @@
+../../../common/tests/__init__.py

@@ -1,0 +1,442 @@
+# Copyright 2026 capacity-promise
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime
+import logging
+from urllib.parse import urlsplit, urlunsplit
+
+import pytz
+import requests
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import format_date
+
+from .. import plan_payload
+from ..compat import uom_field
+from .write_changes import differs, write_grouped
+
+_logger = logging.getLogger(__name__)
+
+PROMISE_STATUSES = [
+    ("on_time", "On Time"),
+    ("late", "Late"),
+    ("cannot_plan", "Cannot Plan"),
+]
+DEFAULT_TIMEOUT = 10
+# an error text from the service is shown to the user, but not a whole page of it
+MAX_ERROR_TEXT = 300
+
+
+def _display_url(url):
+    """The service address without credentials, fit to show to a user."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
+
+
+def _connection_error_cause(error):
+    """The root cause of a failed connection in a few words, such as
+    'connection refused', rather than urllib3's nested retry message."""
+    seen = set()
+    pending = [error]
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.strerror:
+            return current.strerror[:1].lower() + current.strerror[1:]
+        pending += [
+            current.__cause__,
+            current.__context__,
+            getattr(current, "reason", None),
+        ]
+        pending += [
+            arg
+            for arg in getattr(current, "args", ())
+            if isinstance(arg, BaseException)
+        ]
+    return str(error)[:MAX_ERROR_TEXT]
+
+
+def promise_status(planned_status, computed_at, lines_changed_at):
+    """The badge of an order, the one rule for it: *not checked* without a promise,
+    *stale* once its lines changed after the promise was computed, otherwise the
+    status the promise was planned with."""
+    if not planned_status:
+        return "not_checked"
+    if lines_changed_at and computed_at and lines_changed_at > computed_at:
+        return "stale"
+    return planned_status
+
+
+# what a promise that no longer holds is replaced by
+_NO_PROMISE = {
+    "capacity_promise_date": False,
+    "capacity_planned_status": False,
+    "capacity_reason": False,
+}
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    capacity_promise_date = fields.Date(
+        string="Promised Date",
+        copy=False,
+        readonly=True,
+        help="Earliest delivery date the factory can keep, checked against work center "
+        "capacity, bills of materials, stock and purchases.",
+    )
+    capacity_planned_status = fields.Selection(
+        PROMISE_STATUSES,
+        string="Planned Status",
+        copy=False,
+        readonly=True,
+        help="Status of the promise as the planner computed it.",
+    )
+    capacity_status = fields.Selection(
+        PROMISE_STATUSES + [("not_checked", "Not Checked"), ("stale", "Stale")],
+        string="Promise Status",
+        compute="_compute_capacity_status",
+        store=True,
+        index=True,
+        help="Stale: the order lines changed after the promise was computed; "
+        "check capacity again.",
+    )
+    capacity_reason = fields.Char(string="Promise Reason", copy=False, readonly=True)
+    capacity_computed_at = fields.Datetime(
+        string="Promise Computed At",
+        copy=False,
+        readonly=True,
+        help="Moment of the data the promise was computed from.",
+    )
+    capacity_checked_at = fields.Datetime(
+        string="Promise Checked At",
+        compute="_compute_capacity_checked_at",
+        help="When the promise was last confirmed: by the latest planner run (which leaves "
+        "an unchanged promise as it was), or by 'Check Capacity'.",
+    )
+    capacity_lines_changed_at = fields.Datetime(
+        string="Lines Changed At",
+        copy=False,
+        readonly=True,
+        help="Last time a line was added or removed, or its product, quantity or unit "
+        "changed.",
+    )
+    capacity_run_id = fields.Many2one(
+        "capacity.planner.run",
+        string="Planner Run",
+        copy=False,
+        readonly=True,
+        ondelete="set null",
+        help="Planner run that computed the promise; empty for a promise from "
+        "'Check Capacity'.",
+    )
+
+    @api.depends(
+        "capacity_planned_status", "capacity_computed_at", "capacity_lines_changed_at"
+    )
+    def _compute_capacity_status(self):
+        for order in self:
+            order.capacity_status = promise_status(
+                order.capacity_planned_status,
+                order.capacity_computed_at,
+                order.capacity_lines_changed_at,
+            )
+
+    @api.depends("capacity_computed_at", "capacity_run_id")
+    def _compute_capacity_checked_at(self):
+        latest = {}
+        runs = self.env["capacity.planner.run"].sudo()
+        for order in self:
+            checked = order.capacity_computed_at
+            if order.capacity_run_id:
+                # every run plans all open orders of its company: a promise from a run
+                # that is still there was found again by the company's latest run
+                company = order.company_id.id
+                # (or by a later poll that found the same plan: its checked_at)
+                if company not in latest:
+                    run = runs.search(
+                        [("company_id", "=", company), ("state", "=", "applied")],
+                        limit=1,
+                    )
+                    latest[company] = [run.snapshot_at, run.checked_at]
+                checked = max(filter(None, [checked, *latest[company]]), default=False)
+            order.capacity_checked_at = checked
+
+    def _capacity_mark_lines_changed(self):
+        # a technical timestamp: whoever may change the lines may stamp the order
+        self.sudo().write({"capacity_lines_changed_at": fields.Datetime.now()})
+
+    # -- a planner run's promises -------------------------------------------
+
+    @api.model
+    def _capacity_apply_plan(self, run, promises):
+        """Write the promises of ``run`` that changed, and clear those of the company's
+        open orders the run no longer plans (nothing left to deliver, or only services).
+
+        An unchanged promise is left alone, stamp included, unless it shows as stale:
+        then it is confirmed against the current lines. ``promises`` are
+        ``plan_payload.OrderPromise``; the records were checked to exist.
+        """
+        wanted = {
+            promise.order_id: {
+                "capacity_promise_date": promise.promise_date or False,
+                "capacity_planned_status": promise.status,
+                "capacity_reason": promise.reason or False,
+            }
+            for promise in promises
+        }
+        # the planner's result may be written on orders the service user
+        # cannot otherwise write: everything written was checked before
+        orders = self.sudo()
+        stamp = {"capacity_computed_at": run.snapshot_at, "capacity_run_id": run.id}
+        changed = {}
+        for current in orders.search_read(
+            [("id", "in", list(wanted))],
+            list(_NO_PROMISE)
+            + ["capacity_computed_at", "capacity_lines_changed_at", "capacity_run_id"],
+        ):
+            values = wanted[current["id"]]
+            status = promise_status(
+                current["capacity_planned_status"],
+                current["capacity_computed_at"],
+                current["capacity_lines_changed_at"],
+            )
+            if status == "stale" or not current["capacity_run_id"] or differs(current, values):
+                changed[current["id"]] = dict(values, **stamp)
+        write_grouped(orders, changed)
+        self.env["sale.order.line"]._capacity_apply_plan(
+            orders.browse(list(wanted)),
+            [line for promise in promises for line in promise.lines],
+        )
+        dropped = orders.search(
+            [
+                ("company_id", "=", run.company_id.id),
+                ("state", "in", ["draft", "sent", "sale"]),
+                ("capacity_run_id", "!=", False),
+                ("id", "not in", list(wanted)),
+            ]
+        )
+        if dropped:
+            dropped.write(dict(_NO_PROMISE, capacity_run_id=False))
+            self.env["sale.order.line"]._capacity_apply_plan(dropped, [])
+
+    # -- Use this date ---------------------------------------------------------
+
+    def action_use_promise_date(self):
+        """Set the commitment date to the promised date (noon, user's time zone,
+        so that the date shows unchanged whatever the time zone)."""
+        self.ensure_one()
+        if not self.capacity_promise_date:
+            raise UserError(
+                _("This order has no promised date yet: check capacity first.")
+            )
+        if self.capacity_status == "stale":
+            raise UserError(
+                _(
+                    "The lines changed after the promise was computed: check capacity again."
+                )
+            )
+        timezone = pytz.timezone(
+            self.env.context.get("tz") or self.env.user.tz or "UTC"
+        )
+        local_noon = timezone.localize(
+            datetime.datetime.combine(self.capacity_promise_date, datetime.time(12))
+        )
+        self.commitment_date = local_noon.astimezone(pytz.utc).replace(tzinfo=None)
+
+    # -- Check Capacity ----------------------------------------------------------
+
+    def action_check_capacity(self):
+        """Ask the planning service when this order could be delivered.
+
+        An inquiry: the service reserves nothing. On any failure the order is
+        left as it was and the user is told what went wrong.
+        """
+        self.ensure_one()
+        url, token, timeout = self._get_capacity_service_settings()
+        quote = self._request_capacity_quote(url, token, timeout)
+        self._write_capacity_quote(quote)
+        status = dict(self._fields["capacity_status"].selection)[quote.status]
+        if quote.promise_date:
+            message = _(
+                "Promised date: %(date)s (%(status)s).",
+                date=format_date(self.env, quote.promise_date),
+                status=status,
+            )
+        else:
+            message = _("No date can be promised (%(status)s).", status=status)
+        if quote.reason:
+            message = f"{message} {quote.reason}"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Capacity checked"),
+                "message": message,
+                "type": "success" if quote.status == "on_time" else "warning",
+                # closing the (absent) dialog reloads the form with the promise
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    @api.model
+    def _get_capacity_service_settings(self):
+        params = self.env["ir.config_parameter"].sudo()
+        url = (params.get_param("sale_capacity_promise.service_url") or "").strip()
+        if not url:
+            raise UserError(
+                _(
+                    "No planning service is configured. Set its address in "
+                    "Manufacturing > Configuration > Settings > Capacity Promise."
+                )
+            )
+        token = params.get_param("sale_capacity_promise.service_token") or ""
+        try:
+            timeout = float(
+                params.get_param("sale_capacity_promise.request_timeout")
+                or DEFAULT_TIMEOUT
+            )
+        except ValueError:
+            timeout = DEFAULT_TIMEOUT
+        return url, token, timeout if timeout > 0 else DEFAULT_TIMEOUT
+
+    def _prepare_capacity_quote_request(self):
+        self.ensure_one()
+        return {
+            "order_id": self.id,
+            "name": self.name,
+            "partner": self.partner_id.display_name,
+            "date_order": fields.Datetime.to_string(self.date_order),
+            "commitment_date": fields.Datetime.to_string(self.commitment_date) or None,
+            "picking_policy": self.picking_policy,
+            "lines": [
+                {
+                    "line_id": line.id,
+                    "product_id": line.product_id.id,
+                    "quantity": line.product_uom_qty,
+                    "uom_id": line[uom_field(line)].id,
+                    "customer_lead": line.customer_lead,
+                }
+                for line in self.order_line
+                if not line.display_type and line.product_id
+            ],
+        }
+
+    def _request_capacity_quote(self, url, token, timeout):
+        self.ensure_one()
+        request = self._prepare_capacity_quote_request()
+        shown_url = _display_url(url)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        try:
+            response = requests.post(
+                f"{url.rstrip('/')}/quote",
+                json=request,
+                headers=headers,
+                timeout=timeout,
+            )
+        except requests.exceptions.ReadTimeout as error:
+            raise UserError(
+                _(
+                    "The planning service at %(url)s did not answer within %(seconds)s "
+                    "seconds. Try again in a moment.",
+                    url=shown_url,
+                    seconds=f"{timeout:g}",
+                )
+            ) from error
+        except requests.exceptions.ConnectTimeout as error:
+            raise UserError(
+                _(
+                    "The planning service at %(url)s could not be reached: no connection "
+                    "within %(seconds)s seconds",
+                    url=shown_url,
+                    seconds=f"{timeout:g}",
+                )
+            ) from error
+        except requests.exceptions.RequestException as error:
+            raise UserError(
+                _(
+                    "The planning service at %(url)s could not be reached: %(cause)s",
+                    url=shown_url,
+                    cause=_connection_error_cause(error),
+                )
+            ) from error
+        if response.status_code == 401:
+            raise UserError(
+                _(
+                    "The planning service at %(url)s refused the access token (HTTP 401). "
+                    "Check the token in the Capacity Promise settings.",
+                    url=shown_url,
+                )
+            )
+        if response.status_code == 503:
+            raise UserError(
+                _(
+                    "The planning service at %(url)s has no plan yet (HTTP 503): %(error)s",
+                    url=shown_url,
+                    error=self._capacity_error_text(response),
+                )
+            )
+        if not 200 <= response.status_code < 300:
+            raise UserError(
+                _(
+                    "The planning service at %(url)s answered with an error (HTTP "
+                    "%(status)s): %(error)s",
+                    url=shown_url,
+                    status=response.status_code,
+                    error=self._capacity_error_text(response),
+                )
+            )
+        try:
+            return plan_payload.parse_quote(
+                response.json(), self.id, {line["line_id"] for line in request["lines"]}
+            )
+        except (ValueError, plan_payload.PayloadError) as error:
+            cause = (
+                str(error)
+                if isinstance(error, plan_payload.PayloadError)
+                else _("the answer is not JSON")
+            )
+            raise UserError(
+                _(
+                    "The planning service at %(url)s answered with an invalid response: "
+                    "%(cause)s",
+                    url=shown_url,
+                    cause=cause,
+                )
+            ) from error
+
+    @api.model
+    def _capacity_error_text(self, response):
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict) and isinstance(body.get("error"), str):
+            return body["error"][:MAX_ERROR_TEXT]
+        return response.reason or _("no details given")
+
+    def _write_capacity_quote(self, quote):
+        self.ensure_one()
+        self.write(
+            {
+                "capacity_promise_date": quote.promise_date or False,
+                "capacity_planned_status": quote.status,
+                "capacity_reason": quote.reason or False,
+                # the quote was computed from the lines as they are now
+                "capacity_computed_at": fields.Datetime.now(),
+                "capacity_run_id": False,
+            }
+        )
+        promises = {line.line_id: line for line in quote.lines}
+        for line in self.order_line.filtered(lambda line: not line.display_type):
+            promise = promises.get(line.id)
+            line.write(
+                {
+                    "capacity_promise_date": promise and promise.promise_date or False,
+                    "capacity_status": promise and promise.status or False,
+                    "capacity_reason": promise and promise.reason or False,
+                }
+            )

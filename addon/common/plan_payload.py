@@ -1,0 +1,603 @@
+# Copyright 2026 capacity-promise
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Read and check what the planning service sends: a plan, or a quote answer.
+
+Plain Python on purpose (no Odoo import): the shape of a payload is checked
+here, element by element, and every error names the element and the field
+(``orders[3].promise_date: '2026-13-01' is not a date``). Whether the records
+it refers to exist is checked afterwards by :func:`check_references`, given one
+lookup per model by ``capacity.planner.run``.
+
+Keys this version does not know (a newer service may send more, such as the
+work orders' start and end) are ignored.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass
+
+PAYLOAD_VERSION = 1
+DATE_FORMAT = "%Y-%m-%d"
+DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+PROMISE_STATUSES = ("on_time", "late", "cannot_plan")
+PLAN_STATUSES = ("optimized", "constructive", "failed")
+SOLVER_STATUSES = (
+    "optimal",
+    "feasible",
+    "no_solution",
+    "not_needed",
+    "disabled",
+    "error",
+)
+SERVE_KINDS = ("sale", "quotation", "manufacturing")
+
+
+class PayloadError(ValueError):
+    """One element of a payload is missing or wrong; the message names it."""
+
+    def __init__(self, path, problem):
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class LinePromise:
+    path: str
+    line_id: int
+    promise_date: datetime.date | None
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class OrderPromise:
+    path: str
+    order_id: int
+    promise_date: datetime.date | None
+    status: str
+    reason: str
+    lines: tuple
+
+
+@dataclass(frozen=True)
+class ProductionDates:
+    path: str
+    production_id: int
+    start_date: datetime.date
+    finish_date: datetime.date
+
+
+@dataclass(frozen=True)
+class Serve:
+    path: str
+    kind: str
+    record_id: int
+    quantity: float
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    path: str
+    key: str
+    product_id: int
+    vendor_id: int
+    quantity: float
+    uom_id: int
+    order_by_date: datetime.date
+    need_date: datetime.date
+    lead_days: float
+    serves: tuple
+
+
+@dataclass(frozen=True)
+class LoadDay:
+    path: str
+    workcenter_id: int
+    date: datetime.date
+    available_hours: float
+    planned_hours: float
+
+
+@dataclass(frozen=True)
+class Solver:
+    name: str
+    status: str
+    gap: float | None
+    seconds: float
+    message: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    run_key: str
+    company_id: int
+    snapshot_at: datetime.datetime
+    started_at: datetime.datetime
+    finished_at: datetime.datetime
+    status: str
+    solver: Solver
+    warnings: tuple
+    orders: tuple
+    productions: tuple
+    suggestions: tuple
+    load: tuple
+
+
+@dataclass(frozen=True)
+class Quote:
+    order_id: int
+    promise_date: datetime.date | None
+    status: str
+    reason: str
+    computed_at: datetime.datetime
+    plan_age_seconds: float
+    lines: tuple
+
+
+# -- scalar readers --------------------------------------------------------
+
+
+def _describe(value):
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _require(mapping, key, path):
+    if key not in mapping:
+        raise PayloadError(f"{path}.{key}" if path else key, "missing")
+    return mapping[key]
+
+
+def _mapping(value, path):
+    if not isinstance(value, dict):
+        raise PayloadError(path, f"{_describe(value)} is not an object")
+    return value
+
+
+def _list(value, path):
+    if not isinstance(value, list | tuple):
+        raise PayloadError(path, f"{_describe(value)} is not a list")
+    return value
+
+
+def _integer(value, path, positive=True):
+    # bool is an int in Python, never a record id
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PayloadError(path, f"{_describe(value)} is not an integer")
+    if positive and value <= 0:
+        raise PayloadError(path, f"{value} is not a positive id")
+    return value
+
+
+def _number(value, path, minimum=None, nullable=False):
+    if value is None and nullable:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PayloadError(path, f"{_describe(value)} is not a number")
+    if not math.isfinite(value):
+        raise PayloadError(path, f"{_describe(value)} is not a finite number")
+    if minimum is not None and value < minimum:
+        raise PayloadError(path, f"{value} is below {minimum}")
+    return float(value)
+
+
+def _text(value, path, nullable=True, required=False):
+    if value is None and nullable and not required:
+        return ""
+    if not isinstance(value, str):
+        raise PayloadError(path, f"{_describe(value)} is not a string")
+    if required and not value.strip():
+        raise PayloadError(path, "is empty")
+    return value
+
+
+def _reason(value, path):
+    """A reason is a sentence, or the planner's structured form ``{"kind": str,
+    "values": {...}, "text": str}``, of which the sentence (``text``) is kept; without
+    one, the kind and values are shown as they are."""
+    if not isinstance(value, dict):
+        return _text(value, path)
+    text = _text(value.get("text"), f"{path}.text")
+    if text:
+        return text
+    kind = _text(value.get("kind"), f"{path}.kind")
+    values = _mapping(value.get("values") or {}, f"{path}.values")
+    details = ", ".join(f"{key}: {values[key]}" for key in sorted(values))
+    return f"{kind} ({details})" if details else kind
+
+
+def _choice(value, path, choices):
+    if value not in choices:
+        raise PayloadError(
+            path, f"{_describe(value)} is not one of {', '.join(choices)}"
+        )
+    return value
+
+
+def _date(value, path, nullable=False):
+    if value is None and nullable:
+        return None
+    try:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError
+        return datetime.datetime.strptime(value, DATE_FORMAT).date()
+    except ValueError:
+        raise PayloadError(
+            path, f"{_describe(value)} is not a date (YYYY-MM-DD)"
+        ) from None
+
+
+def _datetime(value, path):
+    try:
+        if not isinstance(value, str) or len(value) != 19:
+            raise ValueError
+        return datetime.datetime.strptime(value, DATETIME_FORMAT)
+    except ValueError:
+        raise PayloadError(
+            path, f"{_describe(value)} is not a datetime (YYYY-MM-DD HH:MM:SS, UTC)"
+        ) from None
+
+
+def _unique(items, key, what, field):
+    seen = set()
+    for item in items:
+        value = key(item)
+        if value in seen:
+            raise PayloadError(
+                f"{item.path}.{field}", f"{what} {value} is listed twice"
+            )
+        seen.add(value)
+
+
+# -- elements --------------------------------------------------------------
+
+
+def _read_line(raw, path):
+    raw = _mapping(raw, path)
+    return LinePromise(
+        path=path,
+        line_id=_integer(_require(raw, "line_id", path), f"{path}.line_id"),
+        promise_date=_date(
+            _require(raw, "promise_date", path), f"{path}.promise_date", nullable=True
+        ),
+        status=_choice(
+            _require(raw, "status", path), f"{path}.status", PROMISE_STATUSES
+        ),
+        reason=_reason(raw.get("reason"), f"{path}.reason"),
+    )
+
+
+def _read_lines(raw, path):
+    lines = tuple(
+        _read_line(item, f"{path}[{index}]")
+        for index, item in enumerate(_list(raw, path))
+    )
+    _unique(lines, lambda line: line.line_id, "line", "line_id")
+    return lines
+
+
+def _read_order(raw, path):
+    raw = _mapping(raw, path)
+    return OrderPromise(
+        path=path,
+        order_id=_integer(_require(raw, "order_id", path), f"{path}.order_id"),
+        promise_date=_date(
+            _require(raw, "promise_date", path), f"{path}.promise_date", nullable=True
+        ),
+        status=_choice(
+            _require(raw, "status", path), f"{path}.status", PROMISE_STATUSES
+        ),
+        reason=_reason(raw.get("reason"), f"{path}.reason"),
+        lines=_read_lines(raw.get("lines", []), f"{path}.lines"),
+    )
+
+
+def _read_production(raw, path):
+    raw = _mapping(raw, path)
+    start = _date(_require(raw, "start_date", path), f"{path}.start_date")
+    finish = _date(_require(raw, "finish_date", path), f"{path}.finish_date")
+    if finish < start:
+        raise PayloadError(
+            f"{path}.finish_date", f"{finish} is before start_date {start}"
+        )
+    return ProductionDates(
+        path=path,
+        production_id=_integer(
+            _require(raw, "production_id", path), f"{path}.production_id"
+        ),
+        start_date=start,
+        finish_date=finish,
+    )
+
+
+def _read_serve(raw, path):
+    raw = _mapping(raw, path)
+    return Serve(
+        path=path,
+        kind=_choice(_require(raw, "kind", path), f"{path}.kind", SERVE_KINDS),
+        record_id=_integer(_require(raw, "id", path), f"{path}.id"),
+        quantity=_number(
+            _require(raw, "quantity", path), f"{path}.quantity", minimum=0
+        ),
+    )
+
+
+def _read_suggestion(raw, path):
+    raw = _mapping(raw, path)
+    serves_path = f"{path}.serves"
+    quantity = _number(_require(raw, "quantity", path), f"{path}.quantity", minimum=0)
+    if not quantity:
+        raise PayloadError(f"{path}.quantity", "0 is not a quantity to buy")
+    return Suggestion(
+        path=path,
+        key=_text(_require(raw, "key", path), f"{path}.key", required=True),
+        product_id=_integer(_require(raw, "product_id", path), f"{path}.product_id"),
+        vendor_id=_integer(_require(raw, "vendor_id", path), f"{path}.vendor_id"),
+        quantity=quantity,
+        uom_id=_integer(_require(raw, "uom_id", path), f"{path}.uom_id"),
+        order_by_date=_date(
+            _require(raw, "order_by_date", path), f"{path}.order_by_date"
+        ),
+        need_date=_date(_require(raw, "need_date", path), f"{path}.need_date"),
+        lead_days=_number(raw.get("lead_days", 0.0), f"{path}.lead_days", minimum=0),
+        serves=tuple(
+            _read_serve(item, f"{serves_path}[{index}]")
+            for index, item in enumerate(_list(raw.get("serves", []), serves_path))
+        ),
+    )
+
+
+def _read_load_day(raw, path):
+    raw = _mapping(raw, path)
+    return LoadDay(
+        path=path,
+        workcenter_id=_integer(
+            _require(raw, "workcenter_id", path), f"{path}.workcenter_id"
+        ),
+        date=_date(_require(raw, "date", path), f"{path}.date"),
+        available_hours=_number(
+            _require(raw, "available_hours", path), f"{path}.available_hours", minimum=0
+        ),
+        planned_hours=_number(
+            _require(raw, "planned_hours", path), f"{path}.planned_hours", minimum=0
+        ),
+    )
+
+
+def _read_solver(raw, path):
+    raw = _mapping(raw, path)
+    return Solver(
+        name=_text(raw.get("name"), f"{path}.name"),
+        status=_choice(
+            _require(raw, "status", path), f"{path}.status", SOLVER_STATUSES
+        ),
+        gap=_number(raw.get("gap"), f"{path}.gap", minimum=0, nullable=True),
+        seconds=_number(raw.get("seconds", 0.0), f"{path}.seconds", minimum=0),
+        message=_text(raw.get("message"), f"{path}.message"),
+    )
+
+
+def _read_all(raw, key, reader):
+    return tuple(
+        reader(item, f"{key}[{index}]")
+        for index, item in enumerate(_list(raw.get(key, []), key))
+    )
+
+
+# -- public ----------------------------------------------------------------
+
+
+def parse_plan(raw):
+    """Check a plan payload and return it as a :class:`Plan`.
+
+    Raises :class:`PayloadError` on the first element that is missing or
+    wrong. Record ids are only checked to be positive integers here.
+    """
+    raw = _mapping(raw, "payload")
+    version = _require(raw, "version", "")
+    if version != PAYLOAD_VERSION:
+        raise PayloadError(
+            "version",
+            f"{_describe(version)} is not supported (expected {PAYLOAD_VERSION})",
+        )
+    started_at = _datetime(_require(raw, "started_at", ""), "started_at")
+    finished_at = _datetime(_require(raw, "finished_at", ""), "finished_at")
+    if finished_at < started_at:
+        raise PayloadError(
+            "finished_at", f"{finished_at} is before started_at {started_at}"
+        )
+    plan = Plan(
+        run_key=_text(_require(raw, "run_key", ""), "run_key", required=True),
+        company_id=_integer(_require(raw, "company_id", ""), "company_id"),
+        snapshot_at=_datetime(_require(raw, "snapshot_at", ""), "snapshot_at"),
+        started_at=started_at,
+        finished_at=finished_at,
+        status=_choice(_require(raw, "status", ""), "status", PLAN_STATUSES),
+        solver=_read_solver(_require(raw, "solver", ""), "solver"),
+        warnings=tuple(
+            _text(item, f"warnings[{index}]", nullable=False)
+            for index, item in enumerate(_list(raw.get("warnings", []), "warnings"))
+        ),
+        orders=_read_all(raw, "orders", _read_order),
+        productions=_read_all(raw, "productions", _read_production),
+        suggestions=_read_all(raw, "suggestions", _read_suggestion),
+        load=_read_all(raw, "load", _read_load_day),
+    )
+    if len(plan.run_key) > 128:
+        raise PayloadError("run_key", "is longer than 128 characters")
+    _unique(plan.orders, lambda order: order.order_id, "sale order", "order_id")
+    _unique(
+        [line for order in plan.orders for line in order.lines],
+        lambda line: line.line_id,
+        "sale order line",
+        "line_id",
+    )
+    _unique(
+        plan.productions,
+        lambda production: production.production_id,
+        "manufacturing order",
+        "production_id",
+    )
+    _unique(plan.suggestions, lambda suggestion: suggestion.key, "key", "key")
+    _unique(
+        plan.load,
+        lambda day: (day.workcenter_id, day.date.isoformat()),
+        "work center and date",
+        "date",
+    )
+    if plan.status == "failed":
+        for key in ("orders", "productions", "suggestions", "load"):
+            if getattr(plan, key):
+                raise PayloadError(key, "must be empty when status is 'failed'")
+    return plan
+
+
+def parse_quote(raw, order_id, line_ids):
+    """Check the answer of ``/quote`` for sale order ``order_id``.
+
+    ``line_ids`` are the ids of the order lines that were sent; the answer
+    may leave some out but may not name others.
+    """
+    raw = _mapping(raw, "response")
+    answered_order = _integer(_require(raw, "order_id", ""), "order_id")
+    if answered_order != order_id:
+        raise PayloadError(
+            "order_id", f"{answered_order} is not the order asked for ({order_id})"
+        )
+    quote = Quote(
+        order_id=answered_order,
+        promise_date=_date(
+            _require(raw, "promise_date", ""), "promise_date", nullable=True
+        ),
+        status=_choice(_require(raw, "status", ""), "status", PROMISE_STATUSES),
+        reason=_reason(raw.get("reason"), "reason"),
+        computed_at=_datetime(_require(raw, "computed_at", ""), "computed_at"),
+        plan_age_seconds=_number(
+            raw.get("plan_age_seconds", 0.0), "plan_age_seconds", minimum=0
+        ),
+        lines=_read_lines(raw.get("lines", []), "lines"),
+    )
+    for line in quote.lines:
+        if line.line_id not in line_ids:
+            raise PayloadError(
+                f"{line.path}.line_id", f"{line.line_id} is not a line of this order"
+            )
+    return quote
+
+
+def check_references(plan, company, lookup, same_uom_kind):
+    """The errors of the records ``plan`` names, one sentence each: a record that
+    does not exist, one of another company than ``company`` (``(id, name)``), a
+    line of another order, a suggestion's unit that does not convert into its
+    product's.
+
+    ``lookup(model, ids, field_names)`` returns ``{id: values}`` (as ``search_read``
+    answers) of those records among ``ids`` that exist; it is called once per model,
+    whatever the plan's size. ``same_uom_kind(uom_id, other_uom_id)`` says whether
+    quantities in the two units convert into each other.
+    """
+    company_id, company_name = company
+    serves = [
+        serve for suggestion in plan.suggestions for serve in suggestion.serves
+    ]
+    orders = lookup(
+        "sale.order", [order.order_id for order in plan.orders], ["company_id", "name"]
+    )
+    lines = lookup(
+        "sale.order.line",
+        [line.line_id for order in plan.orders for line in order.lines],
+        ["order_id"],
+    )
+    productions = lookup(
+        "mrp.production",
+        [production.production_id for production in plan.productions]
+        + [serve.record_id for serve in serves if serve.kind == "manufacturing"],
+        ["company_id", "name"],
+    )
+    served_orders = lookup(
+        "sale.order",
+        [serve.record_id for serve in serves if serve.kind != "manufacturing"],
+        ["company_id"],
+    )
+    products = lookup(
+        "product.product",
+        [suggestion.product_id for suggestion in plan.suggestions],
+        ["uom_id"],
+    )
+    vendors = lookup(
+        "res.partner", [suggestion.vendor_id for suggestion in plan.suggestions], ["id"]
+    )
+    uoms = lookup("uom.uom", [suggestion.uom_id for suggestion in plan.suggestions], ["id"])
+    workcenters = lookup(
+        "mrp.workcenter", [day.workcenter_id for day in plan.load], ["company_id"]
+    )
+    errors = []
+
+    def check_company(path, what, record):
+        if record["company_id"] and record["company_id"][0] != company_id:
+            errors.append(
+                f"{path}: {what} belongs to company {record['company_id'][1]}, "
+                f"not to company {company_name} of this plan"
+            )
+
+    for order in plan.orders:
+        record = orders.get(order.order_id)
+        if not record:
+            errors.append(f"{order.path}.order_id: sale order {order.order_id} does not exist")
+            continue
+        check_company(f"{order.path}.order_id", f"sale order {record['name']}", record)
+        for line in order.lines:
+            line_record = lines.get(line.line_id)
+            if not line_record:
+                errors.append(
+                    f"{line.path}.line_id: sale order line {line.line_id} does not exist"
+                )
+            elif line_record["order_id"][0] != order.order_id:
+                errors.append(
+                    f"{line.path}.line_id: sale order line {line.line_id} belongs to "
+                    f"{line_record['order_id'][1]}, not to {record['name']}"
+                )
+    for production in plan.productions:
+        record = productions.get(production.production_id)
+        path = f"{production.path}.production_id"
+        if not record:
+            errors.append(
+                f"{path}: manufacturing order {production.production_id} does not exist"
+            )
+        else:
+            check_company(path, f"manufacturing order {record['name']}", record)
+    for suggestion in plan.suggestions:
+        product = products.get(suggestion.product_id)
+        if not product:
+            errors.append(
+                f"{suggestion.path}.product_id: product {suggestion.product_id} "
+                "does not exist"
+            )
+        if suggestion.vendor_id not in vendors:
+            errors.append(
+                f"{suggestion.path}.vendor_id: partner {suggestion.vendor_id} does not exist"
+            )
+        if suggestion.uom_id not in uoms:
+            errors.append(
+                f"{suggestion.path}.uom_id: unit of measure {suggestion.uom_id} "
+                "does not exist"
+            )
+        elif product and not same_uom_kind(suggestion.uom_id, product["uom_id"][0]):
+            errors.append(
+                f"{suggestion.path}.uom_id: unit of measure {suggestion.uom_id} does not "
+                f"convert into the product's unit {product['uom_id'][1]}"
+            )
+        for serve in suggestion.serves:
+            known = productions if serve.kind == "manufacturing" else served_orders
+            if serve.record_id not in known:
+                what = "manufacturing order" if serve.kind == "manufacturing" else "sale order"
+                errors.append(f"{serve.path}.id: {what} {serve.record_id} does not exist")
+    for day in plan.load:
+        record = workcenters.get(day.workcenter_id)
+        path = f"{day.path}.workcenter_id"
+        if not record:
+            errors.append(f"{path}: work center {day.workcenter_id} does not exist")
+        else:
+            check_company(path, f"work center {day.workcenter_id}", record)
+    return errors
