@@ -285,8 +285,8 @@ class Floor:
         waiting for a free lane."""
         upcoming = [self._ends[0][0]] if self._ends else []
         for wc, ready in self._ready.items():
-            if ready and len([lane for lane in range(self.capacity[wc])
-                              if (wc, lane) not in self._busy]):
+            if ready and any((wc, lane) not in self._busy
+                             for lane in range(self.capacity[wc])):
                 begin = self.time[wc].next_working(self.now)
                 if begin > self.now:
                     upcoming.append(begin)

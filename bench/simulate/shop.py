@@ -249,7 +249,7 @@ class Shop:
         morning = self.minute(day, MORNING)
         workcenters = []
         for wc in factory.workcenters:
-            leaves = ()
+            leaves: tuple[Leave, ...] = ()
             if clear:
                 leaves = tuple(Leave(wc.id * 10_000 + n, "Breakdown", moment_of(start),
                                      moment_of(end))
