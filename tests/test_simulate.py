@@ -266,8 +266,9 @@ def test_lost_quotations_are_not_counted():
 
 
 def test_a_breakdown_over_the_whole_shift_moves_the_work_to_the_next_day():
+    # the repair takes Tuesday's 8 working hours
     outcome = simulate(tiny([Arrival(1, TUESDAY, 11, 4, True, 0)],
-                            breakdowns=(Breakdown(3, TUESDAY, 8, 9),)), Promise(0))
+                            breakdowns=(Breakdown(3, TUESDAY, 8, 8),)), Promise(0))
     assert outcome.on_time == 0.0  # the work waits for Wednesday
     assert outcome.mean_days_late == 1.0
 

@@ -122,7 +122,8 @@ class Arrival:
 
 @dataclasses.dataclass(frozen=True)
 class Breakdown:
-    """A work center stops at ``hour`` o'clock (shop time) on ``day`` for ``hours`` hours."""
+    """A work center stops at ``hour`` o'clock (shop time) on ``day`` and works again once the
+    repair has taken ``hours`` of its working time (across nights and weekends)."""
 
     workcenter_id: int
     day: int
@@ -150,8 +151,8 @@ def draw_scenario(load: float, seed: int, factory: FactorySpec | None = None,
                   convert_share: float = 0.6) -> Scenario:
     """Arrivals sized so that converted orders need ``load`` of the bottleneck's hours, plus
     noise: work takes 0.8-1.3 times as long as planned (mean 1.03), each work center breaks
-    down about one working day in fifty, at any time of its shifts, for two to eight hours, and
-    one purchase in six arrives one to four days late."""
+    down about one working day in fifty, at any moment of its shifts, for 2 to 14 working
+    hours (8 on average), and one purchase in six arrives one to four days late."""
     factory = factory or default_factory()
     rng = random.Random(seed)
     weekdays_per_week = 5
@@ -184,7 +185,7 @@ def draw_scenario(load: float, seed: int, factory: FactorySpec | None = None,
         for day in range(horizon):
             if is_working_day(day) and rng.random() < 0.02:
                 hour = round(rng.uniform(first, last) * 60) / 60
-                breakdowns.append(Breakdown(wc.id, day, hour, round(rng.uniform(2, 8) * 60) / 60))
+                breakdowns.append(Breakdown(wc.id, day, hour, round(rng.uniform(2, 14) * 60) / 60))
     vendor_delay = {(component.id, n): (rng.randint(1, 4) if rng.random() < 1 / 6 else 0)
                     for component in factory.components for n in range(400)}
     return Scenario(factory, tuple(arrivals), overrun, tuple(breakdowns), vendor_delay,

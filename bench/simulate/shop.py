@@ -22,6 +22,7 @@ from bench.simulate.model import (
     Arrival,
     FactorySpec,
     Scenario,
+    WorkCenterSpec,
     add_working_days,
 )
 from optimizer.snapshot import (
@@ -102,13 +103,21 @@ class Shop:
         self.purchases: list[Purchase] = []
         self.purchase_count = {c.id: 0 for c in self.factory.components}
         self.orders: dict[int, Order] = {}
-        self.breakdowns = {wc.id: [(self.minute(b.day, b.hour),
-                                    self.minute(b.day, b.hour) + round(b.hours * 60))
-                                   for b in scenario.breakdowns if b.workcenter_id == wc.id]
-                           for wc in self.factory.workcenters}
+        self.breakdowns = {wc.id: self._breakdowns(wc) for wc in self.factory.workcenters}
         self.floor = Floor({wc.id: (wc.capacity,
                                     WorkingTime(wc.shifts, self.tz, self.breakdowns[wc.id]))
                             for wc in self.factory.workcenters})
+
+    def _breakdowns(self, workcenter: WorkCenterSpec) -> list[tuple[int, int]]:
+        """The work center's breakdowns as (from, to) minutes, the repair counted in its
+        working time."""
+        calendar = WorkingTime(workcenter.shifts, self.tz)
+        stops = []
+        for breakdown in self.scenario.breakdowns:
+            if breakdown.workcenter_id == workcenter.id:
+                start = self.minute(breakdown.day, breakdown.hour)
+                stops.append((start, calendar.finish(start, round(breakdown.hours * 60))))
+        return stops
 
     def minute(self, day: int, hour: float) -> int:
         """The floor's minute of ``hour`` o'clock on ``day``, shop time."""
