@@ -6,6 +6,8 @@ import dataclasses
 import datetime as dt
 import random
 
+from optimizer.calendar import working_time_table
+from optimizer.operation import odoo_minutes
 from optimizer.snapshot import (
     Attendance,
     Bom,
@@ -46,6 +48,7 @@ SIZES = {
     "S": Size("S", 200, 5, 500, 150, 50),
     "M": Size("M", 2_000, 20, 5_000, 1_500, 300),
     "L": Size("L", 20_000, 100, 20_000, 15_000, 2_000),
+    "XL": Size("XL", 100_000, 500, 100_000, 75_000, 10_000),
 }
 
 TODAY = dt.date(2026, 3, 2)
@@ -74,7 +77,9 @@ def generate(size: Size, seed: int = 1) -> Snapshot:
         alternatives = (i + 1,) if i % 5 == 0 and i + 1 < size.workcenters else ()
         workcenters.append(WorkCenter(i, f"WC {i:03d}", 1 + (i % 3 == 0), rng.choice([1, 1, 2]),
                                       rng.choice([0.85, 1.0, 1.0]),
-                                      tuple(a for a in alternatives)))
+                                      tuple(a for a in alternatives),
+                                      setup_minutes=rng.choice([0, 10, 15, 30]),
+                                      cleanup_minutes=rng.choice([0, 0, 5])))
 
     n_raw = size.products // 2
     n_sub = size.products * 3 // 10
@@ -90,11 +95,17 @@ def generate(size: Size, seed: int = 1) -> Snapshot:
     vendors = [Vendor(500_000 + i, f"Vendor {i}") for i in range(max(5, size.products // 100))]
     supplier_infos = [
         SupplierInfo(600_000 + p, p, rng.choice(vendors).id, rng.choice([3, 5, 7, 10, 14, 21]),
-                     rng.choice([0, 0, 10, 50]), 1)
+                     rng.choice([0, 0, 10, 50]), 1, multiple=rng.choice([0, 0, 0, 5, 10]))
         for p in raws
     ]
+    # a second, usually faster and dearer vendor for some of them
+    supplier_infos += [
+        SupplierInfo(700_000 + p, p, rng.choice(vendors).id, rng.choice([2, 3, 5]), 0, 1,
+                     sequence=20, price=2.0)
+        for p in raws if rng.random() < 0.3
+    ]
 
-    # hours per unit are scaled after the demand is known so the load hits the target
+    # cycle times are scaled after the demand is known so the load hits the target
     boms: list[Bom] = []
     line_id = 700_000
     op_id = 800_000
@@ -111,8 +122,7 @@ def generate(size: Size, seed: int = 1) -> Snapshot:
         for seq in range(rng.randint(1, 3)):
             op_id += 1
             operations.append(Operation(op_id, f"Op {seq}", rng.randrange(size.workcenters),
-                                        10 * (seq + 1), rng.choice([0.0, 0.25, 0.5]),
-                                        rng.choice([0.2, 0.5, 1.0, 2.0])))
+                                        10 * (seq + 1), rng.choice([12.0, 30.0, 60.0, 120.0])))
         boms.append(Bom(900_000 + product, product, 1, 1, tuple(lines), tuple(operations)))
 
     stock = [StockLevel(p, rng.randint(100, 2000), 1) for p in raws if rng.random() < 0.85]
@@ -124,6 +134,7 @@ def generate(size: Size, seed: int = 1) -> Snapshot:
     ]
     bom_of = {b.product_id: b for b in boms}
 
+    wc_of = {wc.id: wc for wc in workcenters}
     manufacturing_orders = []
     for i in range(size.manufacturing_orders):
         product = rng.choice(finished if rng.random() < 0.6 else subs)
@@ -132,8 +143,8 @@ def generate(size: Size, seed: int = 1) -> Snapshot:
         started = rng.random() < 0.15
         work_orders = tuple(
             WorkOrder(2_000_000 + i * 10 + k, op.name, op.workcenter_id, op.sequence,
-                      op.setup_hours + op.hours_per_unit * qty * (0.5 if started and k == 0
-                                                                  else 1.0), started and k == 0)
+                      odoo_minutes(wc_of[op.workcenter_id], product, qty, op.cycle_minutes)
+                      * (0.5 if started and k == 0 else 1.0), started and k == 0)
             for k, op in enumerate(bom.operations))
         components = () if started else tuple(
             ComponentNeed(line.product_id, line.quantity * qty, 1) for line in bom.lines)
@@ -168,19 +179,19 @@ def _scale_work(snapshot: Snapshot, size: Size, bom_of: dict[int, Bom]) -> Snaps
     """Scale operation times work center by work center, so that all open work and demand
     needs about ``size.load`` of each one's capacity over the horizon (a few bottlenecks a
     little more, the rest a little less), as in a factory whose capacity was planned."""
-    from optimizer.calendar import capacity_table
-
     rng = random.Random(len(snapshot.products))
-    capacity = {wc: sum(hours) for wc, hours in
-                capacity_table(snapshot, size.backlog_days).items()}
+    capacity = {wc: time.total for wc, time in
+                working_time_table(snapshot, size.backlog_days).items()}
     needed: dict[int, float] = dict.fromkeys(capacity, 0.0)
+    wc_of = {wc.id: wc for wc in snapshot.workcenters}
 
     def add_work(product: int, qty: float) -> None:
         bom = bom_of.get(product)
         if bom is None:
             return
         for op in bom.operations:
-            needed[op.workcenter_id] += op.setup_hours + op.hours_per_unit * qty
+            needed[op.workcenter_id] += odoo_minutes(wc_of[op.workcenter_id], product, qty,
+                                                     op.cycle_minutes)
         for line in bom.lines:
             add_work(line.product_id, line.quantity * qty)
 
@@ -190,7 +201,7 @@ def _scale_work(snapshot: Snapshot, size: Size, bom_of: dict[int, Bom]) -> Snaps
                 add_work(line.product_id, line.quantity)
     for mo in snapshot.manufacturing_orders:
         for wo in mo.work_orders:
-            needed[wo.workcenter_id] += wo.remaining_hours
+            needed[wo.workcenter_id] += wo.remaining_minutes
         for need in mo.components:
             add_work(need.product_id, need.quantity)
     factor = {}
@@ -198,10 +209,10 @@ def _scale_work(snapshot: Snapshot, size: Size, bom_of: dict[int, Bom]) -> Snaps
         target = min(0.95, size.load * rng.uniform(0.8, 1.2))
         factor[wc] = target * capacity[wc] / hours if hours else 1.0
     boms = tuple(dataclasses.replace(bom, operations=tuple(
-        dataclasses.replace(op, setup_hours=op.setup_hours * factor[op.workcenter_id],
-                            hours_per_unit=op.hours_per_unit * factor[op.workcenter_id])
+        dataclasses.replace(op, cycle_minutes=op.cycle_minutes * factor[op.workcenter_id])
         for op in bom.operations)) for bom in snapshot.boms)
     mos = tuple(dataclasses.replace(mo, work_orders=tuple(
-        dataclasses.replace(wo, remaining_hours=wo.remaining_hours * factor[wo.workcenter_id])
+        dataclasses.replace(wo, remaining_minutes=wo.remaining_minutes
+                            * factor[wo.workcenter_id])
         for wo in mo.work_orders)) for mo in snapshot.manufacturing_orders)
     return dataclasses.replace(snapshot, boms=boms, manufacturing_orders=mos)

@@ -1,7 +1,14 @@
-"""Hours a work center can work on each day, from its calendar, leaves, capacity and efficiency."""
+"""Working time of each work center as exact intervals: calendar attendances in the calendar's
+time zone, minus public holidays and the work center's own leaves, from the snapshot's moment on.
+
+Instants are minutes after the snapshot's ``now`` (floats, so a work order can end at 10:37:30).
+:class:`WorkingTime` moves through working time forward or backward, as Odoo's
+``resource.calendar`` does for ``plan_hours``.
+"""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections.abc import Iterable
@@ -9,7 +16,9 @@ from zoneinfo import ZoneInfo
 
 from optimizer.snapshot import Attendance, Calendar, Leave, Snapshot, WorkCenter
 
+EPS = 1e-6  # minutes
 Interval = tuple[dt.datetime, dt.datetime]
+FORWARD, BACKWARD = 1, -1
 
 
 def week_type(day: dt.date) -> int:
@@ -62,10 +71,11 @@ def _merge(intervals: Iterable[Interval]) -> list[Interval]:
     return merged
 
 
-def _subtract(intervals: list[Interval], holes: list[Interval]) -> list[Interval]:
+def _subtract(intervals: list[tuple[float, float]],
+              holes: list[tuple[float, float]]) -> list[tuple[float, float]]:
     result = intervals
-    for hole_start, hole_end in holes:
-        remaining: list[Interval] = []
+    for hole_start, hole_end in sorted(holes):
+        remaining: list[tuple[float, float]] = []
         for start, end in result:
             if hole_end <= start or hole_start >= end:
                 remaining.append((start, end))
@@ -78,46 +88,122 @@ def _subtract(intervals: list[Interval], holes: list[Interval]) -> list[Interval
     return result
 
 
-def _hours(intervals: Iterable[Interval]) -> float:
-    return sum((end - start).total_seconds() for start, end in intervals) / 3600.0
+class WorkingTime:
+    """Sorted, disjoint working intervals ``[start, end)`` in minutes after the origin."""
+
+    def __init__(self, intervals: list[tuple[float, float]]):
+        self.starts = [start for start, _ in intervals]
+        self.ends = [end for _, end in intervals]
+        self.before: list[float] = []  # working minutes before each interval starts
+        total = 0.0
+        for start, end in intervals:
+            self.before.append(total)
+            total += end - start
+        self.total = total
+        self.after = [b + (e - s) for b, s, e in zip(self.before, self.starts, self.ends,
+                                                     strict=True)]
+
+    def position(self, instant: float) -> float:
+        """Working minutes between the first interval's start and ``instant``."""
+        i = bisect.bisect_right(self.starts, instant) - 1
+        if i < 0:
+            return 0.0
+        return self.before[i] + min(instant, self.ends[i]) - self.starts[i]
+
+    def at_position(self, position: float, direction: int) -> float | None:
+        """The instant where ``position`` working minutes are reached: the earliest such
+        instant going forward, the latest going backward; None outside the intervals."""
+        if position < -EPS or position > self.total + EPS or not self.starts:
+            return None
+        if direction == FORWARD:
+            i = min(bisect.bisect_left(self.after, position - EPS), len(self.after) - 1)
+            return self.ends[i] - max(0.0, self.after[i] - position)
+        i = max(bisect.bisect_right(self.before, position + EPS) - 1, 0)
+        return self.starts[i] + max(0.0, position - self.before[i])
+
+    def snap(self, instant: float, direction: int) -> float | None:
+        """The first working instant at or after ``instant`` (forward) or the last one at or
+        before it (backward)."""
+        if direction == FORWARD:
+            i = bisect.bisect_right(self.ends, instant + EPS)
+            if i >= len(self.starts):
+                return None
+            return max(instant, self.starts[i])
+        i = bisect.bisect_right(self.starts, instant - EPS) - 1
+        if i < 0:
+            return None
+        return min(instant, self.ends[i])
+
+    def shift(self, instant: float, minutes: float, direction: int) -> float | None:
+        """Where ``minutes`` of work starting (forward) or ending (backward) at ``instant``
+        end or start; None when that is outside the horizon."""
+        if direction == FORWARD:
+            return self.at_position(self.position(instant) + minutes, FORWARD)
+        return self.at_position(self.position(instant) - minutes, BACKWARD)
+
+    def worked(self, start: float, end: float) -> float:
+        """Working minutes between two instants."""
+        return self.position(end) - self.position(start)
+
+    def per_day(self, origin: dt.datetime, tz: ZoneInfo, start: float,
+                end: float) -> list[tuple[dt.date, float]]:
+        """Working minutes of ``[start, end]`` by local date."""
+        days: dict[dt.date, float] = {}
+        i = bisect.bisect_right(self.ends, start)
+        while i < len(self.starts) and self.starts[i] < end:
+            a, b = max(start, self.starts[i]), min(end, self.ends[i])
+            if b > a:
+                day = (origin + dt.timedelta(minutes=a)).astimezone(tz).date()
+                days[day] = days.get(day, 0.0) + b - a
+            i += 1
+        return sorted(days.items())
 
 
-def available_hours(
-    workcenter: WorkCenter,
-    calendar: Calendar,
-    first_day: dt.date,
-    days: int,
-    now: dt.datetime | None = None,
-) -> list[float]:
-    """Productive hours per day for ``days`` days from ``first_day``.
-
-    A day's hours are its working intervals minus public holidays and the work center's own
-    leaves, times its capacity (parallel units) and efficiency. Time before ``now`` is gone.
-    """
-    leaves: list[Leave] = sorted((*calendar.leaves, *workcenter.leaves), key=lambda lv: lv.start)
-    factor = workcenter.capacity * workcenter.efficiency
-    hours: list[float] = []
-    for offset in range(days):
-        day = first_day + dt.timedelta(days=offset)
-        intervals = working_intervals(calendar, day)
-        if not intervals:
-            hours.append(0.0)
-            continue
-        day_start, day_end = intervals[0][0], intervals[-1][1]
-        holes = [(lv.start, lv.end) for lv in leaves if lv.start < day_end and lv.end > day_start]
-        if now is not None and now > day_start:
-            holes.append((day_start, now))
-        if holes:
-            intervals = _subtract(intervals, holes)
-        hours.append(round(_hours(intervals) * factor, 6))
-    return hours
+def _calendar_minutes(calendar: Calendar, snapshot: Snapshot,
+                      days: int) -> list[tuple[float, float]]:
+    """A calendar's working intervals over the horizon, in minutes after ``snapshot.now``."""
+    origin = snapshot.now
+    tz = ZoneInfo(calendar.tz)
+    first = origin.astimezone(tz).date() - dt.timedelta(days=1)
+    intervals: list[tuple[float, float]] = []
+    for offset in range(days + 2):
+        for start, end in working_intervals(calendar, first + dt.timedelta(days=offset)):
+            intervals.append(((start - origin).total_seconds() / 60,
+                              (end - origin).total_seconds() / 60))
+    return intervals
 
 
-def capacity_table(snapshot: Snapshot, days: int) -> dict[int, list[float]]:
-    """Available hours per work center id and day index (0 = the snapshot's today)."""
-    index = snapshot.index
-    return {
-        wc.id: available_hours(wc, index.calendars[wc.calendar_id], snapshot.today, days,
-                               now=snapshot.now)
-        for wc in snapshot.workcenters
-    }
+def _leave_minutes(leaves: Iterable[Leave], origin: dt.datetime) -> list[tuple[float, float]]:
+    return [((leave.start - origin).total_seconds() / 60,
+             (leave.end - origin).total_seconds() / 60) for leave in leaves]
+
+
+def working_time_table(snapshot: Snapshot, days: int) -> dict[int, WorkingTime]:
+    """The working time of every work center from ``now`` to the end of the horizon
+    (``days`` local days from today in the factory's time zone)."""
+    tz = ZoneInfo(snapshot.timezone)
+    end_of_horizon = dt.datetime.combine(snapshot.today + dt.timedelta(days=days), dt.time(), tz)
+    limit = (end_of_horizon - snapshot.now).total_seconds() / 60
+    by_calendar: dict[int, list[tuple[float, float]]] = {}
+    table: dict[int, WorkingTime] = {}
+    for wc in sorted(snapshot.workcenters, key=lambda w: w.id):
+        calendar = snapshot.index.calendars[wc.calendar_id]
+        if calendar.id not in by_calendar:
+            base = _calendar_minutes(calendar, snapshot, days)
+            base = _subtract(base, _leave_minutes(calendar.leaves, snapshot.now))
+            by_calendar[calendar.id] = base
+        intervals = _subtract(by_calendar[calendar.id],
+                              _leave_minutes(wc.leaves, snapshot.now) + [(-1e12, 0.0),
+                                                                          (limit, 1e12)])
+        table[wc.id] = WorkingTime([(s, e) for s, e in intervals if e - s > EPS])
+    return table
+
+
+def hours_per_day(workcenter: WorkCenter, time: WorkingTime, snapshot: Snapshot,
+                  days: int) -> dict[dt.date, float]:
+    """Hours the work center works on each local date (its own calendar's time zone)."""
+    tz = ZoneInfo(snapshot.index.calendars[workcenter.calendar_id].tz)
+    if not time.starts:
+        return {}
+    return {day: minutes / 60 for day, minutes in
+            time.per_day(snapshot.now, tz, time.starts[0], time.ends[-1])}

@@ -1,9 +1,13 @@
-"""An independent check of a plan against its snapshot.
+"""An independent check of a plan against its snapshot, in continuous time.
 
-It shares nothing with the engine or the model but the calendar arithmetic (which interprets
-the input) and recomputes everything else from the snapshot: work content of each operation,
-components of each job, and the material balance of every product over time. It checks the
-committed plan, and the committed plan plus each quotation's inquiry on its own.
+It shares no code with the engine: it rebuilds each work center's working time from the
+calendar records itself, recomputes every operation's duration with Odoo's rule, and checks the
+plan's datetimes: no two work orders overlap on a work center, every operation starts and ends
+inside working time and lasts exactly its working minutes, operations follow each other to the
+second, stock of every product never goes below zero at any instant, and no promise comes before
+the work and material behind it. It checks the committed plan, and the committed plan plus each
+quotation's inquiry on its own. A quotation holding a share of its work holds that first share
+of each of its slots.
 """
 
 from __future__ import annotations
@@ -11,18 +15,53 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from zoneinfo import ZoneInfo
 
-from optimizer.calendar import capacity_table
 from optimizer.plan import Plan, ScheduledJob
-from optimizer.snapshot import Bom, Snapshot
+from optimizer.snapshot import Bom, Calendar, Snapshot, WorkCenter
 
 TOLERANCE = 1e-5
+SECOND = dt.timedelta(seconds=1.5)
+Span = tuple[dt.datetime, dt.datetime]
 
 
 def check_plan(snapshot: Snapshot, plan: Plan) -> list[str]:
     """Every way ``plan`` breaks the rules of ``snapshot``; an empty list means it holds."""
-    checker = _Checker(snapshot, plan)
-    return checker.run()
+    return _Checker(snapshot, plan).run()
+
+
+def _attendance_spans(calendar: Calendar, day: dt.date) -> list[Span]:
+    tz = ZoneInfo(calendar.tz)
+    parity = ((day.toordinal() - 1) // 7) % 2
+    spans = []
+    for a in calendar.attendances:
+        if a.weekday != day.weekday() or a.day_period == "lunch":
+            continue
+        if calendar.two_weeks and a.week_type is not None and a.week_type != parity:
+            continue
+        if (a.date_from and day < a.date_from) or (a.date_to and day > a.date_to):
+            continue
+        start = dt.datetime.combine(day, dt.time(), tz) + dt.timedelta(minutes=round(a.hour_from
+                                                                                     * 60))
+        end = dt.datetime.combine(day, dt.time(), tz) + dt.timedelta(minutes=round(a.hour_to * 60))
+        if end > start:
+            spans.append((start.astimezone(dt.timezone.utc), end.astimezone(dt.timezone.utc)))
+    return spans
+
+
+def _minus(spans: list[Span], holes: list[Span]) -> list[Span]:
+    for hole_start, hole_end in holes:
+        kept: list[Span] = []
+        for start, end in spans:
+            if hole_end <= start or hole_start >= end:
+                kept.append((start, end))
+                continue
+            if start < hole_start:
+                kept.append((start, hole_start))
+            if hole_end < end:
+                kept.append((hole_end, end))
+        spans = kept
+    return spans
 
 
 class _Checker:
@@ -30,13 +69,46 @@ class _Checker:
         self.snapshot = snapshot
         self.index = snapshot.index
         self.plan = plan
-        self.today = snapshot.today
-        self.horizon = plan.settings.horizon_days
-        self.capacity = capacity_table(snapshot, self.horizon)
+        self.tz = ZoneInfo(snapshot.timezone)
         self.errors: list[str] = []
+        self.delivery = dt.timedelta(days=snapshot.delivery_lead_days)
+        self.work = {wc.id: self._working_time(wc, plan.settings.horizon_days + 2)
+                     for wc in snapshot.workcenters}
 
     def fail(self, message: str) -> None:
         self.errors.append(message)
+
+    def _working_time(self, wc: WorkCenter, days: int) -> list[Span]:
+        calendar = self.index.calendars[wc.calendar_id]
+        first = self.snapshot.now.astimezone(ZoneInfo(calendar.tz)).date() - dt.timedelta(days=1)
+        spans: list[Span] = []
+        for offset in range(days + 1):
+            spans.extend(_attendance_spans(calendar, first + dt.timedelta(days=offset)))
+        spans.sort()
+        holes = [(lv.start, lv.end) for lv in (*calendar.leaves, *wc.leaves)]
+        holes.append((self.snapshot.now - dt.timedelta(days=30), self.snapshot.now))
+        return _minus(spans, holes)
+
+    def _worked(self, wc: int, start: dt.datetime, end: dt.datetime) -> float:
+        return sum(max(0.0, (min(e, end) - max(s, start)).total_seconds() / 60)
+                   for s, e in self.work[wc] if s < end and e > start)
+
+    def _advance(self, wc: int, start: dt.datetime, minutes: float) -> dt.datetime:
+        """The moment ``minutes`` of working time after ``start``."""
+        left = minutes
+        for s, e in self.work[wc]:
+            if e <= start:
+                continue
+            begin = max(s, start)
+            span = (e - begin).total_seconds() / 60
+            if span >= left:
+                return begin + dt.timedelta(minutes=left)
+            left -= span
+        return start + dt.timedelta(minutes=minutes)
+
+    def _inside(self, wc: int, moment: dt.datetime, *, as_end: bool) -> bool:
+        return any((s - SECOND < moment <= e + SECOND) if as_end else
+                   (s - SECOND <= moment < e + SECOND) for s, e in self.work[wc])
 
     def run(self) -> list[str]:
         plan = self.plan
@@ -46,86 +118,105 @@ class _Checker:
         for job in plan.jobs:
             self._check_job(job)
         for scenario in [None, *scenarios]:
-            self._check_capacity(scenario)
+            self._check_lanes(scenario)
             self._check_material(scenario)
         self._check_promises()
-        self._check_purchases()
         return self.errors
 
-    def _day(self, date: dt.date) -> int:
-        return (date - self.today).days
-
-    # -- jobs -------------------------------------------------------------------------------
+    # -- jobs ---------------------------------------------------------------------------------
     def _check_job(self, job: ScheduledJob) -> None:
-        previous_finish: dt.date | None = None
-        for operation in job.operations:
-            booked = sum(b.hours for b in operation.bookings)
-            if abs(booked - operation.hours) > TOLERANCE:
-                self.fail(f"{job.key}: operation {operation.name} books {booked:.4f} h "
-                          f"of {operation.hours:.4f} h")
-            dates = [b.date for b in operation.bookings]
-            if dates != sorted(dates):
-                self.fail(f"{job.key}: operation {operation.name} bookings out of order")
-            if dates and previous_finish and dates[0] < previous_finish:
-                self.fail(f"{job.key}: operation {operation.name} starts {dates[0]} before "
-                          f"the previous operation finishes {previous_finish}")
-            if dates and dates[0] < job.start:
-                self.fail(f"{job.key}: operation {operation.name} starts before the job")
-            if dates:
-                previous_finish = dates[-1]
-        if job.finish < job.start:
-            self.fail(f"{job.key}: finishes {job.finish} before it starts {job.start}")
-        if previous_finish is not None and job.finish != previous_finish:
-            self.fail(f"{job.key}: finish {job.finish} is not its last operation's day")
+        previous: dt.datetime | None = None
+        expected = self._expected_minutes(job)
+        if expected is not None and len(expected) != len(job.operations):
+            self.fail(f"{job.key}: {len(job.operations)} operations, expected {len(expected)}")
+            expected = None
+        for k, op in enumerate(job.operations):
+            if op.start_at is None or op.finish_at is None:
+                self.fail(f"{job.key}: {op.name} has no start or end")
+                continue
+            if op.finish_at < op.start_at:
+                self.fail(f"{job.key}: {op.name} ends before it starts")
+            worked = self._worked(op.workcenter_id, op.start_at, op.finish_at)
+            if abs(worked - op.hours * 60) > 0.05:
+                self.fail(f"{job.key}: {op.name} spans {worked:.2f} working minutes for "
+                          f"{op.hours * 60:.2f}")
+            if expected is not None:
+                allowed = expected[k]
+                minutes = allowed.get(op.workcenter_id)
+                if minutes is None:
+                    self.fail(f"{job.key}: {op.name} on work center {op.workcenter_id}, not "
+                              f"{sorted(allowed)}")
+                elif abs(minutes - op.hours * 60) > 0.05:
+                    self.fail(f"{job.key}: {op.name} takes {op.hours * 60:.2f} min, Odoo's rule "
+                              f"gives {minutes:.2f}")
+            if op.hours > 0 and not (self._inside(op.workcenter_id, op.start_at, as_end=False)
+                                     and self._inside(op.workcenter_id, op.finish_at,
+                                                      as_end=True)):
+                self.fail(f"{job.key}: {op.name} {op.start_at}-{op.finish_at} starts or ends "
+                          "outside working time")
+            if previous is not None and op.start_at < previous - SECOND:
+                self.fail(f"{job.key}: {op.name} starts {op.start_at} before the previous "
+                          f"operation ends {previous}")
+            previous = op.finish_at
+        if job.operations and job.finish_at is not None and previous is not None and \
+                abs((job.finish_at - previous).total_seconds()) > 1.5:
+            self.fail(f"{job.key}: finishes {job.finish_at}, its last operation {previous}")
+        if job.manufacturing_order_id is None:
+            self._check_components(job)
+
+    def _expected_minutes(self, job: ScheduledJob) -> list[dict[int, float]] | None:
+        """Per operation, the allowed work centers and Odoo's minutes on each."""
+        factor = self.plan.settings.capacity_factor
+        wcs = self.index.workcenters
         if job.manufacturing_order_id is not None:
-            self._check_mo_work(job)
-        else:
-            self._check_planned_work(job)
-
-    def _check_mo_work(self, job: ScheduledJob) -> None:
-        mo = next((m for m in self.snapshot.manufacturing_orders
-                   if m.id == job.manufacturing_order_id), None)
-        if mo is None:
-            self.fail(f"{job.key}: unknown manufacturing order")
-            return
-        expected = {wo.id: wo for wo in mo.work_orders}
-        for operation in job.operations:
-            wo = expected.pop(operation.workorder_id or -1, None)
-            if wo is None or abs(wo.remaining_hours - operation.hours) > TOLERANCE:
-                self.fail(f"{job.key}: work order {operation.workorder_id} does not match "
-                          f"{mo.name}")
-            elif operation.workcenter_id != wo.workcenter_id:
-                self.fail(f"{job.key}: work order {wo.name} moved to another work center")
-        if expected:
-            self.fail(f"{job.key}: work orders {sorted(expected)} of {mo.name} not scheduled")
-        components: dict[int, float] = defaultdict(float)
-        for need in mo.components:
-            components[need.product_id] += self.index.to_product_uom(need.quantity, need.uom_id,
-                                                                     need.product_id)
-        self._compare_components(job, components)
-
-    def _check_planned_work(self, job: ScheduledJob) -> None:
+            mo = next((m for m in self.snapshot.manufacturing_orders
+                       if m.id == job.manufacturing_order_id), None)
+            if mo is None:
+                self.fail(f"{job.key}: unknown manufacturing order")
+                return None
+            qty = self.index.to_product_uom(mo.quantity, mo.uom_id, mo.product_id)
+            result = []
+            for wo in sorted(mo.work_orders, key=lambda w: (w.sequence, w.id)):
+                main = wcs[wo.workcenter_id]
+                allowed = {main.id: wo.remaining_minutes / factor}
+                if not wo.started:
+                    cap, setup = _capacity(main, mo.product_id)
+                    per_cycle = max(0.0, wo.remaining_minutes - setup) * main.efficiency / (
+                        math.ceil(qty / cap - 1e-9) or 1)
+                    for alt_id in main.alternative_ids:
+                        alt = wcs[alt_id]
+                        alt_cap, alt_setup = _capacity(alt, mo.product_id)
+                        allowed[alt_id] = (alt_setup + math.ceil(qty / alt_cap - 1e-9)
+                                           * per_cycle / alt.efficiency) / factor
+                result.append(allowed)
+            return result
         bom = self.index.bom_for.get(job.product_id)
         if bom is None or bom.id != job.bom_id:
             self.fail(f"{job.key}: product {job.product_id} is not made with BoM {job.bom_id}")
+            return None
+        result = []
+        for operation in sorted(bom.operations, key=lambda op: (op.sequence, op.id)):
+            allowed = {}
+            for wc_id in (operation.workcenter_id, *wcs[operation.workcenter_id].alternative_ids):
+                cap, setup = _capacity(wcs[wc_id], job.product_id)
+                allowed[wc_id] = (setup + math.ceil(job.quantity / cap - 1e-9)
+                                  * operation.cycle_minutes / wcs[wc_id].efficiency) / factor
+            result.append(allowed)
+        return result
+
+    def _check_components(self, job: ScheduledJob) -> None:
+        bom = self.index.bom_for.get(job.product_id)
+        if bom is None:
             return
-        operations = sorted(bom.operations, key=lambda op: (op.sequence, op.id))
-        if len(operations) != len(job.operations):
-            self.fail(f"{job.key}: {len(job.operations)} operations, BoM has {len(operations)}")
-            return
-        for expected, operation in zip(operations, job.operations, strict=True):
-            hours = expected.setup_hours + expected.hours_per_unit * job.quantity
-            if abs(hours - operation.hours) > TOLERANCE * max(1.0, hours):
-                self.fail(f"{job.key}: {operation.name} needs {hours:.4f} h, "
-                          f"plan has {operation.hours:.4f} h")
-            allowed = {expected.workcenter_id,
-                       *self.index.workcenters[expected.workcenter_id].alternative_ids}
-            if operation.workcenter_id not in allowed:
-                self.fail(f"{job.key}: {operation.name} on work center "
-                          f"{operation.workcenter_id}, not {sorted(allowed)}")
-        components: dict[int, float] = defaultdict(float)
-        self._explode(bom, job.quantity, components)
-        self._compare_components(job, components)
+        expected: dict[int, float] = defaultdict(float)
+        self._explode(bom, job.quantity, expected)
+        planned: dict[int, float] = defaultdict(float)
+        for product_id, qty in job.components:
+            planned[product_id] += qty
+        for product_id in sorted(set(planned) | set(expected)):
+            if abs(planned.get(product_id, 0.0) - expected.get(product_id, 0.0)) > TOLERANCE:
+                self.fail(f"{job.key}: consumes {planned.get(product_id, 0.0):.4f} of product "
+                          f"{product_id}, needs {expected.get(product_id, 0.0):.4f}")
 
     def _explode(self, bom: Bom, quantity: float, into: dict[int, float]) -> None:
         index = self.index
@@ -138,154 +229,88 @@ class _Checker:
             elif qty > 0:
                 into[line.product_id] += qty
 
-    def _compare_components(self, job: ScheduledJob, expected: dict[int, float]) -> None:
-        planned: dict[int, float] = defaultdict(float)
-        for product_id, qty in job.components:
-            planned[product_id] += qty
-        for product_id in set(planned) | set(expected):
-            if abs(planned.get(product_id, 0.0) - expected.get(product_id, 0.0)) > TOLERANCE:
-                self.fail(f"{job.key}: consumes {planned.get(product_id, 0.0):.4f} of product "
-                          f"{product_id}, needs {expected.get(product_id, 0.0):.4f}")
-
-    # -- capacity ---------------------------------------------------------------------------
-    def _check_capacity(self, scenario: int | None) -> None:
-        used: dict[tuple[int, int], float] = defaultdict(float)
+    # -- lanes --------------------------------------------------------------------------------
+    def _check_lanes(self, scenario: int | None) -> None:
+        lanes: dict[int, list[tuple[dt.datetime, dt.datetime, str]]] = defaultdict(list)
         for job in self.plan.jobs:
             if job.quotation_id not in (None, scenario):
                 continue
-            for operation in job.operations:
-                for booking in operation.bookings:
-                    day = self._day(booking.date)
-                    if not 0 <= day < self.horizon:
-                        self.fail(f"{job.key}: booking on {booking.date} outside the horizon")
-                        continue
-                    if booking.hours <= 0:
-                        self.fail(f"{job.key}: empty booking on {booking.date}")
-                    used[(operation.workcenter_id, day)] += booking.hours * job.share
+            for op in job.operations:
+                if op.start_at is None or op.finish_at is None or op.hours <= 0:
+                    continue
+                end = op.finish_at if job.share >= 1 else \
+                    self._advance(op.workcenter_id, op.start_at, op.hours * 60 * job.share)
+                lanes[op.workcenter_id].append((op.start_at, end, f"{job.key} {op.name}"))
         where = "the committed plan" if scenario is None else f"quotation {scenario}"
-        for (wc, day), hours in used.items():
-            available = self.capacity[wc][day]
-            if hours > available + TOLERANCE:
-                self.fail(f"{where}: work center {wc} on {self.today + dt.timedelta(days=day)} "
-                          f"has {hours:.4f} h planned for {available:.4f} h available")
+        for wc, spans in sorted(lanes.items()):
+            spans.sort()
+            for (_, e1, n1), (s2, _, n2) in zip(spans, spans[1:], strict=False):
+                if s2 < e1 - SECOND:
+                    self.fail(f"{where}: work center {wc}: {n2} starts {s2} while {n1} runs "
+                              f"until {e1}")
 
-    # -- material ---------------------------------------------------------------------------
+    # -- material -----------------------------------------------------------------------------
     def _check_material(self, scenario: int | None) -> None:
-        """Receipts before issues on each day; the running balance never goes negative."""
-        events: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
-        index = self.index
+        """Receipts before issues at the same instant; the balance never goes negative."""
+        events: dict[int, list[tuple[dt.datetime, int, float]]] = defaultdict(list)
+        index, now = self.index, self.snapshot.now
+        safety = dt.timedelta(days=self.plan.settings.purchase_safety_days)
 
-        def add(product_id: int, day: int, qty: float) -> None:
-            # receipts (kind 0) sort before issues (kind 1) on the same day
-            events[product_id].append((day, 0 if qty > 0 else 1, qty))
+        def add(product_id: int, moment: dt.datetime, qty: float) -> None:
+            events[product_id].append((moment, 0 if qty > 0 else 1, qty))
 
         for level in self.snapshot.stock:
-            add(level.product_id, 0,
-                index.to_product_uom(level.quantity, level.uom_id, level.product_id))
+            add(level.product_id, now, index.to_product_uom(level.quantity, level.uom_id,
+                                                            level.product_id))
         for line in self.snapshot.purchase_lines:
-            add(line.product_id, max(0, self._day(line.expected_date)),
+            arrival = line.expected_at or dt.datetime.combine(line.expected_date, dt.time(),
+                                                              self.tz)
+            add(line.product_id, max(arrival, now) + safety,
                 index.to_product_uom(line.quantity, line.uom_id, line.product_id))
+        kits = {pid for pid, bom in index.bom_for.items() if bom.kind == "phantom"}
         for job in self.plan.jobs:
-            if job.quotation_id not in (None, scenario):
+            if job.quotation_id not in (None, scenario) or job.start_at is None or \
+                    job.finish_at is None:
                 continue
-            add(job.product_id, self._day(job.finish), job.quantity * job.share)
+            add(job.product_id, job.finish_at, job.quantity * job.share)
             for product_id, qty in job.components:
-                add(product_id, self._day(job.start), -qty * job.share)
+                add(product_id, job.start_at, -qty * job.share)
         for purchase in self.plan.purchases:
             if purchase.quotation_id in (None, scenario):
-                add(purchase.product_id, self._day(purchase.need_date), purchase.quantity)
+                add(purchase.product_id, dt.datetime.combine(purchase.need_date, dt.time(),
+                                                             self.tz), purchase.quantity)
         for delivery in self.plan.deliveries:
-            if delivery.quotation_id in (None, scenario):
-                add(delivery.product_id, self._day(delivery.date),
-                    -delivery.quantity * delivery.share)
-        kit_deliveries = self._kit_deliveries(scenario)
-        for product_id, day, qty in kit_deliveries:
-            add(product_id, day, -qty)
-        where = "the committed plan" if scenario is None else f"quotation {scenario}"
-        for product_id, product_events in events.items():
-            if product_id in self._kits():
+            if delivery.quotation_id not in (None, scenario) or delivery.at is None:
                 continue
+            if delivery.product_id in kits:
+                parts: dict[int, float] = defaultdict(float)
+                self._explode(index.bom_for[delivery.product_id],
+                              delivery.quantity * delivery.share, parts)
+                for product_id, qty in parts.items():
+                    add(product_id, delivery.at, -qty)
+            else:
+                add(delivery.product_id, delivery.at, -delivery.quantity * delivery.share)
+        where = "the committed plan" if scenario is None else f"quotation {scenario}"
+        for product_id in sorted(events):
             balance = 0.0
-            for day, _, qty in sorted(product_events):
+            for moment, _, qty in sorted(events[product_id]):
                 balance += qty
                 if balance < -TOLERANCE * max(1.0, abs(qty)):
-                    self.fail(f"{where}: product {product_id} short by {-balance:.4f} on "
-                              f"{self.today + dt.timedelta(days=day)}")
+                    self.fail(f"{where}: product {product_id} short by {-balance:.4f} at "
+                              f"{moment}")
                     break
 
-    def _kits(self) -> set[int]:
-        return {pid for pid, bom in self.index.bom_for.items() if bom.kind == "phantom"}
-
-    def _kit_deliveries(self, scenario: int | None) -> list[tuple[int, int, float]]:
-        """Deliveries of kits are deliveries of their components."""
-        kits = self._kits()
-        result: list[tuple[int, int, float]] = []
-        for delivery in self.plan.deliveries:
-            if delivery.product_id in kits and delivery.quotation_id in (None, scenario):
-                components: dict[int, float] = defaultdict(float)
-                self._explode(self.index.bom_for[delivery.product_id],
-                              delivery.quantity * delivery.share, components)
-                result.extend((pid, self._day(delivery.date), qty)
-                              for pid, qty in components.items())
-        return result
-
-    # -- promises and purchases -------------------------------------------------------------
+    # -- promises and purchases ---------------------------------------------------------------
     def _check_promises(self) -> None:
-        deliveries = {(d.order_id, d.line_id): d for d in self.plan.deliveries}
-        orders = {o.id: o for o in self.snapshot.sale_orders}
-        for promise in self.plan.orders:
-            order = orders[promise.order_id]
-            line_dates: list[dt.date | None] = []
-            for line in promise.lines:
-                if line.promise_date is None:
-                    if line.status != "cannot_plan":
-                        self.fail(f"{promise.name}: line {line.line_id} has no date but status "
-                                  f"{line.status}")
-                    line_dates.append(None)
-                    continue
-                line_dates.append(line.promise_date)
-                if line.promise_date < self.today:
-                    self.fail(f"{promise.name}: line {line.line_id} promised in the past")
-                delivery = deliveries.get((promise.order_id, line.line_id))
-                if line.quantity > TOLERANCE and (
-                        delivery is None or delivery.date != line.promise_date
-                        or abs(delivery.quantity - line.quantity) > TOLERANCE):
-                    self.fail(f"{promise.name}: line {line.line_id} promise is not backed by a "
-                              f"delivery of its quantity on {line.promise_date}")
-                target = order.commitment_date or line.lead_time_date
-                expected = "late" if line.promise_date > target else "on_time"
-                if line.status != expected:
-                    self.fail(f"{promise.name}: line {line.line_id} is {line.status}, "
-                              f"expected {expected}")
-            if any(date is None for date in line_dates):
-                if promise.promise_date is not None or promise.status != "cannot_plan":
-                    self.fail(f"{promise.name}: a line cannot be planned but the order has a "
-                              "date")
-            elif line_dates and promise.promise_date != max(d for d in line_dates if d):
-                self.fail(f"{promise.name}: order date {promise.promise_date} is not its latest "
-                          "line's")
+        from optimizer.checker_promises import check_promises, check_purchases
 
-    def _check_purchases(self) -> None:
-        for purchase in self.plan.purchases:
-            lead = math.ceil(purchase.lead_days - 1e-9)
-            if purchase.order_by < self.today:
-                self.fail(f"purchase {purchase.key}: order-by {purchase.order_by} is in the past")
-            if self._day(purchase.need_date) < lead:
-                self.fail(f"purchase {purchase.key}: arrives {purchase.need_date}, sooner than "
-                          f"its {lead}-day lead time allows")
-            if (purchase.need_date - purchase.order_by).days < lead and \
-                    purchase.order_by > self.today:
-                self.fail(f"purchase {purchase.key}: ordered {purchase.order_by} cannot arrive "
-                          f"by {purchase.need_date}")
-            offers = [s for s in self.index.sellers.get(purchase.product_id, [])
-                      if s.vendor_id == purchase.vendor_id]
-            if not offers:
-                self.fail(f"purchase {purchase.key}: vendor {purchase.vendor_id} does not sell "
-                          f"product {purchase.product_id}")
-                continue
-            smallest = min(
-                self.index.to_product_uom(s.min_qty, s.uom_id, s.product_id)
-                if s.uom_id is not None else s.min_qty for s in offers)
-            if purchase.quantity < smallest - TOLERANCE:
-                self.fail(f"purchase {purchase.key}: {purchase.quantity} is below the vendor's "
-                          f"minimum {smallest}")
+        check_promises(self.snapshot, self.plan, self.tz, self.fail)
+        check_purchases(self.snapshot, self.plan, self.fail)
+
+
+def _capacity(wc: WorkCenter, product_id: int) -> tuple[float, float]:
+    for special in wc.product_capacities:
+        if special.product_id == product_id:
+            return special.capacity, special.setup_minutes + special.cleanup_minutes
+    return wc.capacity, wc.setup_minutes + wc.cleanup_minutes
+

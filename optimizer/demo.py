@@ -8,6 +8,7 @@ is booked for about two weeks, the welding shop is busy, glass tops and desk mot
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
@@ -78,29 +79,29 @@ PRODUCTS = {
 }
 
 # product: ({component: qty}, [(operation, work center, setup h, h per unit)], kind)
-BOMS: dict[int, tuple[dict[int, float], list[tuple[str, int, float, float]], str]] = {
-    101: ({201: 1, 202: 1, 305: 0.1, 307: 1}, [("Assemble desk", ASSEMBLY_1, 0.25, 1.5)],
+BOMS: dict[int, tuple[dict[int, float], list[tuple[str, int, float]], str]] = {
+    101: ({201: 1, 202: 1, 305: 0.1, 307: 1}, [("Assemble desk", ASSEMBLY_1, 1.5)],
           "normal"),
     102: ({201: 1, 203: 1, 308: 2, 309: 1, 307: 1},
-          [("Assemble standing desk", ASSEMBLY_1, 0.5, 2.5)], "normal"),
-    103: ({310: 1, 204: 4, 305: 0.2, 307: 2}, [("Assemble table", ASSEMBLY_1, 0.5, 3.0)],
+          [("Assemble standing desk", ASSEMBLY_1, 2.5)], "normal"),
+    103: ({310: 1, 204: 4, 305: 0.2, 307: 2}, [("Assemble table", ASSEMBLY_1, 3.0)],
           "normal"),
-    104: ({301: 5, 305: 0.05, 307: 1}, [("Cut panels", CUTTING, 0.3, 0.5),
-                                        ("Assemble shelf", ASSEMBLY_2, 0.2, 1.0)], "normal"),
-    105: ({205: 1, 206: 3, 306: 3, 307: 1}, [("Assemble cabinet", ASSEMBLY_1, 0.3, 1.2)],
+    104: ({301: 5, 305: 0.05, 307: 1}, [("Cut panels", CUTTING, 0.5),
+                                        ("Assemble shelf", ASSEMBLY_2, 1.0)], "normal"),
+    105: ({205: 1, 206: 3, 306: 3, 307: 1}, [("Assemble cabinet", ASSEMBLY_1, 1.2)],
           "normal"),
     107: ({101: 1, 106: 1}, [], "phantom"),
-    201: ({301: 2, 304: 3.2}, [("Cut top", CUTTING, 0.2, 0.4), ("Lacquer top", PAINT, 0.5, 0.6)],
+    201: ({301: 2, 304: 3.2}, [("Cut top", CUTTING, 0.4), ("Lacquer top", PAINT, 0.6)],
           "normal"),
-    202: ({302: 4, 311: 0.3}, [("Weld frame", WELDING, 0.3, 1.2), ("Paint frame", PAINT, 0.5, 0.5)],
+    202: ({302: 4, 311: 0.3}, [("Weld frame", WELDING, 1.2), ("Paint frame", PAINT, 0.5)],
           "normal"),
-    203: ({302: 6, 311: 0.4}, [("Weld lift frame", WELDING, 0.3, 2.0),
-                               ("Paint lift frame", PAINT, 0.5, 0.5)], "normal"),
-    204: ({302: 1, 311: 0.1}, [("Weld leg", WELDING, 0.2, 0.5), ("Paint leg", PAINT, 0.2, 0.2)],
+    203: ({302: 6, 311: 0.4}, [("Weld lift frame", WELDING, 2.0),
+                               ("Paint lift frame", PAINT, 0.5)], "normal"),
+    204: ({302: 1, 311: 0.1}, [("Weld leg", WELDING, 0.5), ("Paint leg", PAINT, 0.2)],
           "normal"),
-    205: ({303: 2, 311: 0.5}, [("Cut sheet", CUTTING, 0.2, 0.3), ("Weld body", WELDING, 0.3, 1.0),
-                               ("Paint body", PAINT, 0.5, 0.8)], "normal"),
-    206: ({303: 0.5}, [("Cut drawer", CUTTING, 0.1, 0.2), ("Weld drawer", WELDING, 0.1, 0.3)],
+    205: ({303: 2, 311: 0.5}, [("Cut sheet", CUTTING, 0.3), ("Weld body", WELDING, 1.0),
+                               ("Paint body", PAINT, 0.8)], "normal"),
+    206: ({303: 0.5}, [("Cut drawer", CUTTING, 0.2), ("Weld drawer", WELDING, 0.3)],
           "normal"),
 }
 
@@ -190,11 +191,14 @@ class _DemoBuilder:
                             dt.datetime.combine(service, dt.time(5, 0), dt.timezone.utc),
                             dt.datetime.combine(service, dt.time(17, 0), dt.timezone.utc))
         return (
-            WorkCenter(CUTTING, "CNC Cutting", TWO_SHIFTS, 1, 0.95),
-            WorkCenter(WELDING, "Welding", STANDARD, 2, 1.0),
-            WorkCenter(PAINT, "Paint Shop", PAINT_WEEK, 1, 0.9, leaves=(maintenance,)),
-            WorkCenter(ASSEMBLY_1, "Assembly Line 1", STANDARD, 1, 1.0, (ASSEMBLY_2,)),
-            WorkCenter(ASSEMBLY_2, "Assembly Line 2", STANDARD, 1, 0.8),
+            WorkCenter(CUTTING, "CNC Cutting", TWO_SHIFTS, 1, 0.95, setup_minutes=10,
+                       cleanup_minutes=5),
+            WorkCenter(WELDING, "Welding", STANDARD, 2, 1.0, setup_minutes=15),
+            WorkCenter(PAINT, "Paint Shop", PAINT_WEEK, 1, 0.9, leaves=(maintenance,),
+                       setup_minutes=20, cleanup_minutes=10),
+            WorkCenter(ASSEMBLY_1, "Assembly Line 1", STANDARD, 1, 1.0, (ASSEMBLY_2,),
+                       setup_minutes=15),
+            WorkCenter(ASSEMBLY_2, "Assembly Line 2", STANDARD, 1, 0.8, setup_minutes=15),
         )
 
     def boms(self) -> tuple[Bom, ...]:
@@ -204,8 +208,8 @@ class _DemoBuilder:
                 600 + pid, pid, 1, UNITS,
                 tuple(BomLine(7000 + pid * 10 + i, component, qty, PRODUCTS[component][2])
                       for i, (component, qty) in enumerate(lines.items())),
-                tuple(Operation(8000 + pid * 10 + i, name, wc, 10 * (i + 1), setup, per_unit)
-                      for i, (name, wc, setup, per_unit) in enumerate(operations)),
+                tuple(Operation(8000 + pid * 10 + i, name, wc, 10 * (i + 1), hours * 60)
+                      for i, (name, wc, hours) in enumerate(operations)),
                 kind=kind,  # type: ignore[arg-type]
                 name=PRODUCTS[pid][0]))
         return tuple(boms)
@@ -223,6 +227,7 @@ class _DemoBuilder:
     def manufacturing_orders(self) -> tuple[ManufacturingOrder, ...]:
         """30 open orders: they keep Assembly Line 1 busy for about two weeks."""
         rng = self.rng
+        workcenters = {wc.id: wc for wc in self.workcenters()}
         mix = [101] * 6 + [102] * 3 + [105] * 3 + [104] * 3 + [201] * 4 + [202] * 4 + \
             [203] * 2 + [205] * 2 + [206] * 3
         orders = []
@@ -231,12 +236,14 @@ class _DemoBuilder:
             qty = rng.choice([4, 5, 6, 8, 10, 12])
             started = number <= 6
             work = []
-            for seq, (name, wc, setup, per_unit) in enumerate(operations):
-                hours = setup + per_unit * qty
+            for seq, (name, wc, hours) in enumerate(operations):
+                center = workcenters[wc]
+                minutes = center.setup_minutes + center.cleanup_minutes + math.ceil(
+                    qty / center.capacity) * hours * 60 / center.efficiency
                 if started and seq == 0:
-                    hours *= 0.5
+                    minutes *= 0.5
                 work.append(WorkOrder(20000 + number * 10 + seq, name, wc, 10 * (seq + 1),
-                                      round(hours, 2), started and seq == 0))
+                                      round(minutes, 1), started and seq == 0))
             components = tuple(ComponentNeed(component, qty * per, PRODUCTS[component][2])
                                for component, per in lines.items()) if not started else ()
             start = self.working_day(number // 3)

@@ -1,21 +1,21 @@
-"""Bounded improvement of the constructive plan with a PuLP model.
+"""Bounded improvement where it pays: allocating scarce material among confirmed orders.
 
-The constructive schedule plans confirmed orders earliest-due-first. When that leaves some of
-them late, a small MILP re-sequences the orders that compete with the late ones for the same
-work centers:
+The constructive plan serves confirmed orders in turn, so the first in line takes material a
+later order needed more (an order due later can wait for the next delivery; an earlier one
+cannot). When some confirmed lines are late or short for material, a small MILP reallocates the
+contested lots (stock, open supply and, for bought products, a new purchase at the vendor's lead
+time) among the orders that use them:
 
-* variables: ``done[j, t]`` = 1 when order ``j``'s work is complete by the end of period ``t``,
-  and its tardiness;
-* constraints, per work center and period: the work of the orders complete by then fits the
-  cumulative free capacity (``cap_<wc>_<t>``), also counted from each release date
-  (``rel_<wc>_<r>_<t>``), so an order cannot use capacity before its material is there;
-* objective: weighted days late, then earlier completion.
+* variables: ``x[d, l]`` quantity of lot ``l`` for demand ``d``, ``use[d, l]`` whether it uses
+  the lot at all, ``served[d]`` whether it is covered in full, ``late[d]`` its days late;
+* constraints, named: ``need_<d>`` (covered in full or not at all), ``lot_<l>`` (a lot's
+  quantity), ``use_<d>_<l>`` (linking), ``late_<d>_<l>`` (waiting for a lot makes it late);
+* objective: the plan's own weights — days late, and a large penalty per demand not covered.
 
-The model is a relaxation of the schedule (it knows totals per work center, not the order of
-operations), so its answer is used as a priority order: the constructive engine replans in that
-order and the new plan is kept only if it is better by the plan's own objective. The plan is
-therefore always one the engine built and the checker can verify; the solver's status and gap
-are reported as the solver gave them.
+Its answer is a new turn for the confirmed orders; the engine replans in that turn and the
+result is kept only if the plan's objective is better, so every plan is one the engine built.
+The solver stops on a node limit (deterministic: the same snapshot gives the same plan), and
+its own status and gap are reported.
 """
 
 from __future__ import annotations
@@ -27,280 +27,264 @@ from dataclasses import dataclass
 
 import pulp
 
-from optimizer.assemble import Assembler
+from optimizer.assemble import CANNOT_PLAN_WEIGHT, TARDINESS_WEIGHT, Assembler
+from optimizer.calendar import EPS
+from optimizer.demand import MINUTES_PER_DAY
 from optimizer.engine import Engine, PlanState
 from optimizer.plan import SolverReport, SolverStatus
+from optimizer.reason import Reason
 
-TARDY_WEIGHT = 1000.0
-MAX_PERIODS = 60
+MATERIAL_KINDS = ("stock", "supply", "purchase", "faster_vendor", "partial", "no_source")
 
 
 @dataclass
 class ImproveOutcome:
-    state: PlanState | None  # the better plan's state, or None to keep the constructive one
+    """The better plan's state (None to keep the constructive one) and the solver's report."""
+
+    state: PlanState | None
     report: SolverReport
 
 
-@dataclass
-class _Order:
+@dataclass(frozen=True)
+class _Lot:
+    key: str
+    at: float
+    qty: float
+
+
+@dataclass(frozen=True)
+class _Need:
     order_id: int
-    release: int
-    due: int
-    finish: int
-    load: dict[int, float]
+    product_id: int
+    qty: float
+    due: float
 
 
 def improve(engine: Engine, state: PlanState, objective: float) -> ImproveOutcome:
-    """Try to reduce lateness of confirmed orders; never returns a worse plan."""
+    """Try to cut lateness and shortage of confirmed orders; never returns a worse plan."""
     settings = engine.settings
-    solver_name = {"highs": "HiGHS", "cbc": "CBC", "none": "none"}[settings.solver]
+    name = {"highs": "HiGHS", "cbc": "CBC", "none": "none"}[settings.solver]
     if settings.solver == "none":
-        return ImproveOutcome(None, SolverReport(solver_name, "disabled",
+        return ImproveOutcome(None, SolverReport(name, "disabled",
                                                  "improvement switched off (solver = none)"))
-    orders, late = _batch(engine, state)
-    if not orders:
-        message = ("every confirmed order is on time in the constructive plan" if not late else
-                   f"{late} late confirmed orders wait for material or open manufacturing "
-                   "orders, which re-sequencing cannot change")
-        return ImproveOutcome(None, SolverReport(solver_name, "not_needed", message,
-                                                 objective_before=objective,
-                                                 objective_after=objective))
+    needs, lots = _subproblem(engine, state)
+    if not needs:
+        return ImproveOutcome(None, SolverReport(
+            name, "not_needed", "no confirmed order is late or short for material that "
+            "another confirmed order uses", objective_before=objective, objective_after=objective))
     started = time.perf_counter()
-    model = _Model(engine, state, orders)
+    model = _Model(needs, lots)
     try:
-        result = model.solve(settings.solver, settings.time_limit_seconds, settings.mip_gap)
+        status, gap, message = model.solve(settings.solver, settings.solver_node_limit,
+                                           settings.time_limit_seconds, settings.mip_gap)
     except (pulp.PulpSolverError, OSError) as error:
         return ImproveOutcome(None, SolverReport(
-            solver_name, "error", f"{type(error).__name__}: {error}",
+            name, "error", f"{type(error).__name__}: {error}",
             seconds=time.perf_counter() - started, objective_before=objective,
             objective_after=objective, variables=model.variables, constraints=model.constraints))
-    status, gap, message, completion = result
 
-    def report(text: str, objective_after: float) -> SolverReport:
-        return SolverReport(solver_name, status, text, seconds=time.perf_counter() - started,
-                            gap=gap, objective_before=objective, objective_after=objective_after,
+    def report(text: str, after: float) -> SolverReport:
+        return SolverReport(name, status, text, seconds=time.perf_counter() - started, gap=gap,
+                            objective_before=objective, objective_after=after,
                             variables=model.variables, constraints=model.constraints)
 
-    if completion is None:
+    if status not in ("optimal", "feasible"):
         return ImproveOutcome(None, report(message, objective))
-    priority = _priority(state, orders, completion)
+    priority = _priority(state, model.order_keys())
     candidate = engine.run(confirmed_priority=priority)
     assembler = Assembler(candidate)
-    candidate_objective = assembler.objective(assembler.orders())
-    if candidate_objective < objective - 1e-9:
+    after = assembler.objective(assembler.orders())
+    count = len({need.order_id for need in needs})
+    lot_count = sum(len(product_lots) for product_lots in lots.values())
+    if after < objective - 1e-9:
         return ImproveOutcome(candidate, report(
-            f"{message}; re-sequenced {len(orders)} orders", candidate_objective))
+            f"{message}; {lot_count} lots reallocated among {count} orders", after))
     return ImproveOutcome(None, report(
-        f"{message}; the model's sequence was no better than the constructive plan, which is "
-        "kept", objective))
+        f"{message}; reallocating {lot_count} lots among {count} orders was no better than the "
+        "constructive plan, which is kept", objective))
 
 
-def _batch(engine: Engine, state: PlanState) -> tuple[list[_Order], int]:
-    """Late confirmed orders that need planned work, and the orders they compete with (at most
-    ``improvement_batch``), and how many confirmed orders are late in all."""
-    snapshot_orders = {o.id: o for o in engine.snapshot.sale_orders}
-    finish: dict[int, int] = {}
+def _reason_products(reason: Reason | None) -> list[int]:
+    found = []
+    while reason is not None:
+        if reason.kind in MATERIAL_KINDS and reason.product_id is not None:
+            found.append(reason.product_id)
+        reason = reason.inner
+    return found
+
+
+def _subproblem(engine: Engine, state: PlanState) -> tuple[list[_Need], dict[int, list[_Lot]]]:
+    """Needs and lots of the products that late or short confirmed lines wait for, limited
+    to ``improvement_batch`` needs."""
+    demand = engine.demand
+    contested: list[int] = []
     for outcome in state.committed.lines:
-        day = outcome.day if outcome.day is not None else engine.horizon
-        finish[outcome.order.id] = max(finish.get(outcome.order.id, 0), day)
-    load: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    release: dict[int, int] = {}
-    for job in state.committed.jobs:
-        order_id = job.demand.id
-        for operation in job.operations:
-            load[order_id][operation.workcenter_id] += operation.hours
-        release[order_id] = min(release.get(order_id, job.ready), job.ready)
-    all_late = [order_id for order_id, day in finish.items()
-                if day > engine.due_day(snapshot_orders[order_id])]
-    late = [order_id for order_id in all_late if load.get(order_id)]
-    if not late:
-        return [], len(all_late)
-    contested = {wc for order_id in late for wc in load[order_id]}
-    competing = [order_id for order_id in state.confirmed_order_ids
-                 if order_id not in late and load.get(order_id)
-                 and contested.intersection(load[order_id])]
-    chosen = (late + competing)[: engine.settings.improvement_batch]
-    return [
-        _Order(order_id, release.get(order_id, 0), engine.due_day(snapshot_orders[order_id]),
-               finish[order_id], dict(load[order_id]))
-        for order_id in chosen
-    ], len(all_late)
+        late = outcome.at is None or outcome.missing > EPS or \
+            outcome.at > demand.ready_by(outcome.order) + EPS
+        if late:
+            contested.extend(p for p in _reason_products(outcome.reason) if p not in contested)
+    if not contested:
+        return [], {}
+    orders = {o.id: o for o in engine.snapshot.sale_orders}
+    wanted: dict[tuple[int, int], float] = defaultdict(float)
+    for consumption in state.base.stock.consumptions:
+        product = consumption.lot.product_id
+        if consumption.demand.kind == "sale" and product in contested and \
+                consumption.lot.kind in ("stock", "supply", "purchase"):
+            wanted[(consumption.demand.id, product)] += consumption.qty
+    for outcome in state.committed.lines:
+        if outcome.missing > EPS and outcome.line.product_id in contested:
+            wanted[(outcome.order.id, outcome.line.product_id)] += outcome.missing
+    needs = [_Need(order_id, product, qty, demand.ready_by(orders[order_id]))
+             for (order_id, product), qty in sorted(wanted.items())]
+    needs = needs[: engine.settings.improvement_batch]
+    products = sorted({need.product_id for need in needs})
+    lots: dict[int, list[_Lot]] = {p: [] for p in products}
+    ledger = engine.orders.initial_ledger([])
+    for product in products:
+        for lot in ledger.stock.lots.get(product, []):
+            lots[product].append(_Lot(f"{product}_{lot.uid}", lot.at, lot.qty))
+        if engine.index.products[product].procurement == "buy":
+            seller = engine.procurement.fastest_seller(product)
+            if seller is not None:
+                lots[product].append(_Lot(f"{product}_buy", engine.procurement.arrival(seller),
+                                          sum(n.qty for n in needs if n.product_id == product)))
+    return [n for n in needs if lots[n.product_id]], lots
 
 
 class _Model:
-    """The sequencing MILP for one batch, built in named stages."""
+    """The allocation MILP, built in named stages."""
 
-    def __init__(self, engine: Engine, state: PlanState, orders: list[_Order]):
-        self.engine = engine
-        self.orders = orders
-        last = max(order.finish for order in orders)
-        self.days = min(engine.horizon, last + 1)
-        self.period = max(1, math.ceil(self.days / MAX_PERIODS))
-        self.periods = math.ceil(self.days / self.period)
-        self.free = self._free_capacity(state)
-        self.prob = pulp.LpProblem("resequence_confirmed_orders", pulp.LpMinimize)
-        self.done: dict[tuple[int, int], pulp.LpVariable] = {}
-        self.tardy: dict[int, pulp.LpVariable] = {}
+    def __init__(self, needs: list[_Need], lots: dict[int, list[_Lot]]):
+        self.needs = needs
+        self.lots = lots
+        self.prob = pulp.LpProblem("allocate_scarce_material", pulp.LpMinimize)
+        self.x: dict[tuple[int, str], pulp.LpVariable] = {}
+        self.use: dict[tuple[int, str], pulp.LpVariable] = {}
+        self.served: dict[int, pulp.LpVariable] = {}
+        self.late: dict[int, pulp.LpVariable] = {}
         self._variables()
-        self._monotony()
-        self._capacity()
-        self._release_capacity()
+        self._constraints()
         self._objective()
         self.variables = self.prob.numVariables()
         self.constraints = self.prob.numConstraints()
 
-    def _free_capacity(self, state: PlanState) -> dict[int, list[float]]:
-        """Hours per work center and period left by everything outside the batch."""
-        batch = {order.order_id for order in self.orders}
-        free = {wc: [0.0] * self.periods for wc in self.engine.capacity}
-        for wc, hours in self.engine.capacity.items():
-            periods = free[wc]
-            for day in range(self.days):
-                periods[day // self.period] += hours[day]
-        fixed = [*state.manufacturing.jobs,
-                 *(job for job in state.committed.jobs if job.demand.id not in batch)]
-        for job in fixed:
-            for operation in job.operations:
-                for day, booked in operation.bookings:
-                    if day < self.days:
-                        free[operation.workcenter_id][day // self.period] -= booked
-        return free
-
-    def _first_period(self, order: _Order) -> int:
-        return min(order.release // self.period, self.periods - 1)
-
     def _variables(self) -> None:
-        for order in self.orders:
-            for t in range(self._first_period(order), self.periods):
-                self.done[order.order_id, t] = self.prob.add_variable(
-                    f"done_{order.order_id}_{t}", cat=pulp.LpBinary)
-            self.tardy[order.order_id] = self.prob.add_variable(f"tardy_{order.order_id}",
-                                                                lowBound=0)
+        for d, need in enumerate(self.needs):
+            self.served[d] = self.prob.add_variable(f"served_{d}", cat=pulp.LpBinary)
+            self.late[d] = self.prob.add_variable(f"late_{d}", lowBound=0)
+            for lot in self.lots[need.product_id]:
+                self.x[d, lot.key] = self.prob.add_variable(f"x_{d}_{lot.key}", lowBound=0)
+                self.use[d, lot.key] = self.prob.add_variable(f"use_{d}_{lot.key}",
+                                                              cat=pulp.LpBinary)
 
-    def _monotony(self) -> None:
-        for order in self.orders:
-            first = self._first_period(order)
-            for t in range(first, self.periods - 1):
-                self.prob.addConstraint(pulp.LpConstraint(
-                    pulp.LpAffineExpression({self.done[order.order_id, t]: 1,
-                                             self.done[order.order_id, t + 1]: -1}),
-                    pulp.LpConstraintLE, f"mono_{order.order_id}_{t}", 0))
-            self.prob.addConstraint(pulp.LpConstraint(
-                pulp.LpAffineExpression({self.done[order.order_id, self.periods - 1]: 1}),
-                pulp.LpConstraintEQ, f"finish_{order.order_id}", 1))
+    def _add(self, terms: dict[pulp.LpVariable, float], sense: int, name: str,
+             rhs: float) -> None:
+        self.prob.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression(terms), sense, name,
+                                                  rhs))
 
-    def _capacity(self) -> None:
-        workcenters = sorted({wc for order in self.orders for wc in order.load})
-        for wc in workcenters:
-            cumulative = 0.0
-            users = [order for order in self.orders if order.load.get(wc)]
-            for t in range(self.periods):
-                cumulative += max(0.0, self.free[wc][t])
-                terms = {self.done[o.order_id, t]: o.load[wc] for o in users
-                         if (o.order_id, t) in self.done}
-                if terms:
-                    self.prob.addConstraint(pulp.LpConstraint(
-                        pulp.LpAffineExpression(terms), pulp.LpConstraintLE, f"cap_{wc}_{t}",
-                        cumulative))
-
-    def _release_capacity(self) -> None:
-        releases = sorted({self._first_period(order) for order in self.orders} - {0})
-        workcenters = sorted({wc for order in self.orders for wc in order.load})
-        for wc in workcenters:
-            for first in releases:
-                users = [o for o in self.orders
-                         if o.load.get(wc) and self._first_period(o) >= first]
-                if not users:
-                    continue
-                cumulative = 0.0
-                for t in range(first, self.periods):
-                    cumulative += max(0.0, self.free[wc][t])
-                    terms = {self.done[o.order_id, t]: o.load[wc] for o in users
-                             if (o.order_id, t) in self.done}
-                    if terms:
-                        self.prob.addConstraint(pulp.LpConstraint(
-                            pulp.LpAffineExpression(terms), pulp.LpConstraintLE,
-                            f"rel_{wc}_{first}_{t}", cumulative))
+    def _constraints(self) -> None:
+        users: dict[str, list[int]] = defaultdict(list)
+        for d, need in enumerate(self.needs):
+            row = {self.x[d, lot.key]: 1.0 for lot in self.lots[need.product_id]}
+            row[self.served[d]] = -need.qty
+            self._add(row, pulp.LpConstraintEQ, f"need_{d}", 0.0)
+            for lot in self.lots[need.product_id]:
+                users[lot.key].append(d)
+                self._add({self.x[d, lot.key]: 1.0, self.use[d, lot.key]: -need.qty},
+                          pulp.LpConstraintLE, f"use_{d}_{lot.key}", 0.0)
+                wait = (lot.at - need.due) / MINUTES_PER_DAY
+                if wait > 0:
+                    self._add({self.late[d]: 1.0, self.use[d, lot.key]: -wait},
+                              pulp.LpConstraintGE, f"late_{d}_{lot.key}", 0.0)
+        for product in sorted(self.lots):
+            for lot in self.lots[product]:
+                if users[lot.key]:
+                    self._add({self.x[d, lot.key]: 1.0 for d in users[lot.key]},
+                              pulp.LpConstraintLE, f"lot_{lot.key}", lot.qty)
 
     def _objective(self) -> None:
-        objective: dict[pulp.LpVariable, float] = {}
-        for order in self.orders:
-            first = self._first_period(order)
-            # completion (in days) = period * number of periods not yet done
-            completion = {self.done[order.order_id, t]: -float(self.period)
-                          for t in range(first, self.periods)}
-            constant = float(self.period * self.periods)
-            tardy = self.tardy[order.order_id]
-            row = dict(completion)
-            row[tardy] = -1.0
-            self.prob.addConstraint(pulp.LpConstraint(
-                pulp.LpAffineExpression(row, constant=constant - order.due),
-                pulp.LpConstraintLE, f"late_{order.order_id}", 0))
-            objective[tardy] = TARDY_WEIGHT
-            for variable, coefficient in completion.items():
-                objective[variable] = objective.get(variable, 0.0) + coefficient
-        self.prob.setObjective(pulp.LpAffineExpression(objective))
+        terms: dict[pulp.LpVariable, float] = {}
+        for d in range(len(self.needs)):
+            terms[self.late[d]] = TARDINESS_WEIGHT
+            terms[self.served[d]] = -CANNOT_PLAN_WEIGHT
+        self.prob.setObjective(pulp.LpAffineExpression(terms))
 
-    def solve(self, solver: str, time_limit: float,
-              gap: float) -> tuple[SolverStatus, float | None, str, dict[int, int] | None]:
-        """Solve; returns (status, gap, message, completion day per order or None)."""
+    def solve(self, solver: str, nodes: int, seconds: float,
+              gap: float) -> tuple[SolverStatus, float | None, str]:
+        """Solve on a node limit; (status, gap, message) as the solver reports them."""
         if solver == "highs":
-            backend = pulp.HiGHS(msg=False, timeLimit=time_limit, gapRel=gap, threads=1)
+            backend = pulp.HiGHS(msg=False, timeLimit=seconds, gapRel=gap, threads=1,
+                                 mip_max_nodes=nodes, random_seed=0)
         else:
-            backend = _cbc(time_limit, gap)
-        self.prob.solve(backend)
-        status, mip_gap, message = _read_status(self.prob, backend)
-        if status not in ("optimal", "feasible"):
-            return status, mip_gap, message, None
-        completion = {}
-        for order in self.orders:
-            first = self._first_period(order)
-            done_by = next((t for t in range(first, self.periods)
-                            if (self.done[order.order_id, t].value() or 0) > 0.5),
-                           self.periods - 1)
-            completion[order.order_id] = (done_by + 1) * self.period - 1
-        return status, mip_gap, message, completion
+            backend = _cbc(nodes, seconds, gap)
+        run_solver(self.prob, backend)
+        return _read_status(self.prob, backend)
+
+    def order_keys(self) -> dict[int, tuple[int, float, float]]:
+        """Per order, as the model serves it: (0 when all its needs are covered, else 1; days
+        late; when the first lot it uses arrives), so who gets the early lots goes first."""
+        keys: dict[int, tuple[int, float, float]] = {}
+        for d, need in enumerate(self.needs):
+            short = 0 if (self.served[d].value() or 0) > 0.5 else 1
+            late = round(self.late[d].value() or 0.0, 6)
+            used = [lot.at for lot in self.lots[need.product_id]
+                    if (self.x[d, lot.key].value() or 0.0) > 1e-6]
+            first = min(used, default=float("inf"))
+            previous = keys.get(need.order_id, (0, 0.0, float("inf")))
+            keys[need.order_id] = (max(previous[0], short), max(previous[1], late),
+                                   min(previous[2], first))
+        return keys
 
 
-def _cbc(time_limit: float, gap: float) -> pulp.LpSolver:
+def run_solver(prob: pulp.LpProblem, backend: pulp.LpSolver) -> None:
+    """Solve; PuLP 3.3's HiGHS adapter has no entry for HiGHS's "solution limit" status (a node
+    limit reached) and raises KeyError after it has set the variables' values: the status is
+    then read from HiGHS itself by :func:`_read_status`."""
+    try:
+        prob.solve(backend)
+    except KeyError:
+        if not isinstance(backend, pulp.HiGHS):
+            raise
+
+
+def _cbc(nodes: int, seconds: float, gap: float) -> pulp.LpSolver:
+    options = [f"maxNodes {nodes}", "randomSeed 1", "threads 1"]
     try:
         import cbcbox
 
-        return pulp.COIN_CMD(path=cbcbox.cbc_bin_path(), msg=False, timeLimit=time_limit,
-                             gapRel=gap)
+        return pulp.COIN_CMD(path=cbcbox.cbc_bin_path(), msg=False, timeLimit=seconds,
+                             gapRel=gap, options=options)
     except ImportError:  # PuLP's bundled CBC
-        return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=gap)
+        return pulp.PULP_CBC_CMD(msg=False, timeLimit=seconds, gapRel=gap, options=options)
 
 
 def _read_status(prob: pulp.LpProblem,
                  backend: pulp.LpSolver) -> tuple[SolverStatus, float | None, str]:
-    """The solver's own verdict. PuLP's ``status`` says Optimal after a time limit for HiGHS and
+    """The solver's own verdict. PuLP's ``status`` says Optimal after a limit for HiGHS and
     CBC, so read ``sol_status`` and, for HiGHS, its model status and MIP gap."""
     if isinstance(backend, pulp.HiGHS):
         highs = prob.solverModel
         model_status = highs.modelStatusToString(highs.getModelStatus())
         info = highs.getInfo()
         gap = float(info.mip_gap) if math.isfinite(info.mip_gap) else None
-        primal = int(info.primal_solution_status)
         if model_status == "Optimal":
             return "optimal", gap, f"HiGHS: {model_status}"
-        if primal == 2:  # a feasible solution exists
+        if int(info.primal_solution_status) == 2:
             return "feasible", gap, f"HiGHS: {model_status} with a feasible solution"
         return "no_solution", gap, f"HiGHS: {model_status}, no solution"
-    sol_status = prob.sol_status
-    if sol_status == pulp.LpSolutionOptimal:
+    if prob.sol_status == pulp.LpSolutionOptimal:
         return "optimal", None, f"CBC: {pulp.LpStatus[prob.status]}"
-    if sol_status == pulp.LpSolutionIntegerFeasible:
-        return "feasible", None, "CBC: stopped with a feasible solution (time limit)"
+    if prob.sol_status == pulp.LpSolutionIntegerFeasible:
+        return "feasible", None, "CBC: stopped with a feasible solution (node or time limit)"
     return "no_solution", None, f"CBC: {pulp.LpStatus[prob.status]}, no solution"
 
 
-def _priority(state: PlanState, orders: list[_Order],
-              completion: dict[int, int]) -> list[int]:
-    """Confirmed orders in the engine's order, the batch's places refilled in the model's
-    completion order."""
-    batch = {order.order_id for order in orders}
-    due = {order.order_id: order.due for order in orders}
-    resequenced = iter(sorted(batch, key=lambda oid: (completion[oid], due[oid], oid)))
-    return [next(resequenced) if order_id in batch else order_id
+def _priority(state: PlanState, keys: dict[int, tuple[int, float, float]]) -> list[int]:
+    """Confirmed orders in the engine's turn, the model's orders refilled in its order: those
+    it covers in full first, the least late first."""
+    batch = [order_id for order_id in state.confirmed_order_ids if order_id in keys]
+    turn = {order_id: i for i, order_id in enumerate(state.confirmed_order_ids)}
+    resequenced = iter(sorted(batch, key=lambda oid: (*keys[oid], turn[oid])))
+    return [next(resequenced) if order_id in keys else order_id
             for order_id in state.confirmed_order_ids]

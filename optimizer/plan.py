@@ -31,6 +31,9 @@ class PlannerSettings:
     ``purchase_safety_days``: purchased material is counted on this many days after a vendor
     should deliver it (open purchase orders and new purchases alike), and new purchases are
     ordered that much earlier, so a late delivery does not break a promise.
+    ``solver_node_limit``: the model's deterministic work limit (branch-and-bound nodes), so
+    the same snapshot gives the same plan however busy the machine; ``time_limit_seconds`` is
+    only a safety net, reported when it is what stopped the solver.
     ``schedule``: "asap" plans confirmed orders and open manufacturing orders as soon as
     possible; "just_in_time" plans them backwards to be ready ``jit_buffer_days`` before they
     are due (as Odoo schedules manufacturing orders), which keeps the nearer capacity and
@@ -50,6 +53,7 @@ class PlannerSettings:
     time_limit_seconds: float = 5.0
     mip_gap: float = 0.01
     improvement_batch: int = 150
+    solver_node_limit: int = 2000
 
     def __post_init__(self) -> None:
         if self.horizon_days < 1:
@@ -73,6 +77,8 @@ class PlannerSettings:
                              f"{self.quotation_hold_share}")
         if not 0 < self.capacity_factor <= 1:
             raise ValueError(f"capacity_factor must be in (0, 1], got {self.capacity_factor}")
+        if self.solver_node_limit < 1:
+            raise ValueError(f"solver_node_limit must be at least 1, got {self.solver_node_limit}")
         if not 0 <= self.mip_gap < 1:
             raise ValueError(f"mip_gap must be in [0, 1), got {self.mip_gap}")
 
@@ -90,6 +96,11 @@ class DemandRef:
 
 @dataclass(frozen=True)
 class LinePromise:
+    """The promise for one line. ``promise_date`` is when all of it can be delivered (or,
+    when part can never come within the horizon, when the rest can); ``shipments`` says what
+    ships when, ``by_requested`` how much can be delivered by the requested date, and
+    ``missing`` what cannot come at all. ``reason_data`` is the reason as {kind, values}."""
+
     line_id: int
     product_id: int
     quantity: float
@@ -97,6 +108,11 @@ class LinePromise:
     promise_date: dt.date | None
     status: PromiseStatus
     reason: str
+    shipments: tuple[tuple[dt.date, float], ...] = ()
+    by_requested: float = 0.0
+    missing: float = 0.0
+    reason_data: dict[str, Any] = field(default_factory=dict, compare=False)
+    ready_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -114,29 +130,39 @@ class OrderPromise:
     reason: str
     lines: tuple[LinePromise, ...]
     holds_capacity: bool
+    reason_data: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
 class Booking:
+    """Working hours an operation takes on one local date."""
+
     date: dt.date
     hours: float
 
 
 @dataclass(frozen=True)
 class ScheduledOperation:
+    """A work order on its lane from ``start_at`` to ``finish_at`` (aware datetimes), which
+    is ``hours`` of working time; ``bookings`` splits them by local date."""
+
     name: str
     workcenter_id: int
     hours: float
     bookings: tuple[Booking, ...]
     operation_id: int | None = None
     workorder_id: int | None = None
+    start_at: dt.datetime | None = None
+    finish_at: dt.datetime | None = None
 
     @property
     def start(self) -> dt.date | None:
+        """The first local date it works."""
         return self.bookings[0].date if self.bookings else None
 
     @property
     def finish(self) -> dt.date | None:
+        """The last local date it works."""
         return self.bookings[-1].date if self.bookings else None
 
 
@@ -158,6 +184,22 @@ class ScheduledJob:
     bom_id: int | None = None
     quotation_id: int | None = None
     share: float = 1.0  # below 1: a quotation holding that part of its work
+    start_at: dt.datetime | None = None
+    finish_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class BringForward:
+    """An open purchase order line that arrives too late: ask the vendor for ``wanted``."""
+
+    purchase_line_id: int
+    order_name: str
+    product_id: int
+    vendor_id: int
+    quantity: float
+    expected: dt.date
+    wanted: dt.date
+    serves: tuple[DemandRef, ...]
 
 
 @dataclass(frozen=True)
@@ -174,10 +216,15 @@ class PurchaseSuggestion:
     lead_days: float
     serves: tuple[DemandRef, ...]
     quotation_id: int | None = None
+    reason: str = ""
+    reason_data: dict[str, Any] = field(default_factory=dict, compare=False)
+    group: str = ""  # vendor and ISO week: suggestions to put on one purchase order
 
 
 @dataclass(frozen=True)
 class Delivery:
+    """What ships for a line at ``at``."""
+
     order_id: int
     line_id: int
     product_id: int
@@ -185,10 +232,13 @@ class Delivery:
     date: dt.date
     quotation_id: int | None = None
     share: float = 1.0
+    at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
 class WorkCenterLoad:
+    """Available and planned working hours of a work center on one local date."""
+
     workcenter_id: int
     date: dt.date
     available_hours: float
@@ -196,6 +246,7 @@ class WorkCenterLoad:
 
     @property
     def utilization(self) -> float:
+        """Planned over available hours."""
         if self.available_hours <= 0:
             return 1.0 if self.planned_hours > 0 else 0.0
         return self.planned_hours / self.available_hours
@@ -239,6 +290,7 @@ class Plan:
     objective: float
     warnings: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    bring_forward: tuple[BringForward, ...] = ()
     state: PlanState | None = field(default=None, repr=False, compare=False)
 
     def order(self, order_id: int) -> OrderPromise:
@@ -259,6 +311,7 @@ class Plan:
             "cannot_plan": statuses.count("cannot_plan"),
             "jobs": len(self.jobs),
             "purchases": sum(1 for p in self.purchases if p.quotation_id is None),
+            "bring_forward": len(self.bring_forward),
             "warnings": len(self.warnings),
             "solver": self.solver.status,
         }

@@ -89,6 +89,15 @@ def text_report(plan: Plan, snapshot: Snapshot) -> str:
     for vendor, group in purchases.groupby("vendor", sort=True):
         lines.append(f"  {vendor}")
         lines.append(_frame_text(group.drop(columns="vendor"), indent="    "))
+    if plan.bring_forward:
+        lines.append("")
+        lines.append("Open purchase orders to bring forward")
+        index = snapshot.index
+        for item in plan.bring_forward:
+            lines.append(f"  {item.order_name} ({index.vendors[item.vendor_id].name}): "
+                         f"{item.quantity:g} {index.products[item.product_id].name}, expected "
+                         f"{_date(item.expected)}, wanted {_date(item.wanted)} for "
+                         + ", ".join(d.name for d in item.serves))
     if plan.warnings:
         lines.append("")
         lines.append("Warnings")

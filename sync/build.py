@@ -1,13 +1,14 @@
 """From the records Odoo gave us to the planner's snapshot.
 
 Everything Odoo-specific about meaning lives here: naive UTC datetimes, dates in the factory's
-time zone, units, which products are made or bought, how Odoo's work-center time maps to the
-planner's hours, which calendar leaves are work-order bookings rather than time off. A record the
-planner cannot use becomes a warning naming it, never a crash.
+time zone, units, which products are made or bought, which calendar leaves are work-order
+bookings rather than time off. A record the planner cannot use becomes a warning naming it,
+never a crash.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from typing import Any
@@ -232,11 +233,12 @@ class SnapshotBuilder:
             result.append(WorkCenter(
                 row["id"], name, calendar, capacity, efficiency if efficiency > 0 else 1.0,
                 alternatives, tuple(leaves_by_resource.get(m2o_id(row.get("resource_id")) or 0,
-                                                           []))))
+                                                           [])),
+                float(row.get("time_start") or 0), float(row.get("time_stop") or 0)))
         known = {wc.id for wc in result}
         return [wc if set(wc.alternative_ids) <= known else
-                WorkCenter(wc.id, wc.name, wc.calendar_id, wc.capacity, wc.efficiency,
-                           tuple(a for a in wc.alternative_ids if a in known), wc.leaves)
+                dataclasses.replace(wc, alternative_ids=tuple(a for a in wc.alternative_ids
+                                                              if a in known))
                 for wc in result]
 
     def products(self, uom_ids: set[int]) -> tuple[list[Product], set[int]]:
@@ -286,7 +288,6 @@ class SnapshotBuilder:
             if bom_id and row.get("active", True) is not False:
                 operations[bom_id].append(row)
         variants = self.variants()
-        workcenter_rows = {row["id"]: row for row in self.rows.get("mrp.workcenter", [])}
         result: list[Bom] = []
         for row in self.live("mrp.bom"):
             label = f"mrp.bom {row['id']} '{m2o_name(row.get('product_tmpl_id'))}'"
@@ -317,16 +318,11 @@ class SnapshotBuilder:
                     self.warn(f"mrp.routing.workcenter {op['id']} '{op.get('name')}' of {label} "
                               "has no usable work center; operation ignored")
                     continue
-                wc = workcenters[wc_id]
-                wc_row = workcenter_rows.get(wc_id, {})
-                # Odoo: minutes = setup + cleanup + ceil(qty / capacity) * cycle * 100 / eff.
-                # The planner books unit-hours on capacity * efficiency hours a day, so the
-                # setup, which occupies the whole work center, weighs capacity * efficiency.
-                setup = (float(wc_row.get("time_start") or 0) + float(wc_row.get("time_stop")
-                                                                      or 0)) / 60.0
+                # Odoo's minutes per cycle; the planner adds the work center's set-up and
+                # clean-up and divides by its efficiency, as Odoo does
                 bom_operations.append(Operation(
                     op["id"], op.get("name") or "operation", wc_id, int(op.get("sequence") or 0),
-                    setup * wc.capacity * wc.efficiency, float(op.get("time_cycle") or 0) / 60))
+                    float(op.get("time_cycle") or 0)))
             for target in targets:
                 result.append(Bom(
                     row["id"] if len(targets) == 1 else row["id"] * 100_000 + target,
@@ -462,7 +458,8 @@ class SnapshotBuilder:
                 row["id"], numbers.get(order or 0) or m2o_name(row.get("order_id"))
                 or f"PO line {row['id']}", product,
                 vendor, remaining, m2o_id(row.get("product_uom")) or 0,
-                self.local_date(row.get("date_planned")) or today))
+                self.local_date(row.get("date_planned")) or today,
+                utc_datetime(row.get("date_planned"))))
         return result
 
     def manufacturing_orders(self, planned: set[int],
@@ -487,13 +484,12 @@ class SnapshotBuilder:
                 self.warn(f"mrp.workorder {row['id']} '{row.get('name')}' is on an unusable "
                           "work center; its work is not counted")
                 continue
-            wc = workcenters[wc_id]
             minutes = max(float(row.get("duration_expected") or 0)
                           - float(row.get("duration") or 0), 0.0)
             work[production].append(WorkOrder(
                 row["id"], row.get("name") or "work order", wc_id,
                 sequences.get(m2o_id(row.get("operation_id")) or 0, 0) * 10_000 + row["id"],
-                minutes / 60 * wc.capacity * wc.efficiency, row.get("state") == "progress"))
+                minutes, row.get("state") == "progress"))
         groups = {row["id"]: m2o_id(row.get("sale_id"))
                   for row in self.rows.get("procurement.group", [])}
         result = []
@@ -512,7 +508,8 @@ class SnapshotBuilder:
                 m2o_id(row.get("product_uom_id")) or 0, tuple(moves.get(row["id"], [])),
                 tuple(work.get(row["id"], [])), self.local_date(row.get("date_start")),
                 self.local_date(row.get("date_deadline")),
-                groups.get(m2o_id(row.get("procurement_group_id")) or 0)))
+                groups.get(m2o_id(row.get("procurement_group_id")) or 0),
+                utc_datetime(row.get("date_start"))))
         return result
 
     def sale_orders(self, planned: set[int]) -> list[SaleOrder]:
@@ -549,7 +546,8 @@ class SnapshotBuilder:
                 m2o_name(row.get("partner_id")), "confirmed" if confirmed else "quotation",
                 ordered, tuple(sale_lines), self.local_date(row.get("commitment_date")),
                 utc_datetime(row.get("create_date")),
-                "one" if row.get("picking_policy") == "one" else "direct"))
+                "one" if row.get("picking_policy") == "one" else "direct",
+                utc_datetime(row.get("commitment_date"))))
         return result
 
 

@@ -17,7 +17,12 @@ PAYLOAD_VERSION = 1
 
 
 def odoo_datetime(moment: dt.datetime) -> str:
+    """An aware datetime as Odoo writes it: naive UTC to the second."""
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _datetime(moment: dt.datetime | None) -> str | None:
+    return odoo_datetime(moment) if moment else None
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -35,12 +40,18 @@ def run_key(snapshot: Snapshot, plan: Plan) -> str:
 
 def _line(line: LinePromise) -> dict[str, Any]:
     return {"line_id": line.line_id, "promise_date": _date(line.promise_date),
-            "status": line.status, "reason": line.reason}
+            "status": line.status, "reason": line.reason,
+            "reason_data": line.reason_data,
+            "shipments": [{"date": date.isoformat(), "quantity": qty}
+                          for date, qty in line.shipments],
+            "quantity_by_requested_date": line.by_requested, "missing_quantity": line.missing}
 
 
 def order_payload(promise: OrderPromise) -> dict[str, Any]:
+    """One order's promise; ``reason_data`` is the reason as {kind, values} next to the text."""
     return {"order_id": promise.order_id, "promise_date": _date(promise.promise_date),
             "status": promise.status, "reason": promise.reason,
+            "reason_data": promise.reason_data,
             "lines": [_line(line) for line in promise.lines]}
 
 
@@ -51,8 +62,15 @@ def build_payload(snapshot: Snapshot, plan: Plan, company_id: int, started_at: d
     productions = []
     for job in plan.jobs:
         if job.manufacturing_order_id is not None and job.quotation_id is None:
-            productions.append({"production_id": job.manufacturing_order_id,
-                                "start_date": _date(job.start), "finish_date": _date(job.finish)})
+            productions.append({
+                "production_id": job.manufacturing_order_id,
+                "start_date": _date(job.start), "finish_date": _date(job.finish),
+                "date_start": _datetime(job.start_at), "date_finished": _datetime(job.finish_at),
+                "workorders": [{"workorder_id": op.workorder_id,
+                                "workcenter_id": op.workcenter_id,
+                                "date_start": _datetime(op.start_at),
+                                "date_finished": _datetime(op.finish_at)}
+                               for op in job.operations if op.workorder_id is not None]})
     suggestions = []
     for suggestion in plan.purchases:
         if suggestion.quotation_id is not None:
@@ -64,7 +82,9 @@ def build_payload(snapshot: Snapshot, plan: Plan, company_id: int, started_at: d
             "order_by_date": _date(suggestion.order_by), "need_date": _date(suggestion.need_date),
             "lead_days": suggestion.lead_days,
             "serves": [{"kind": demand.kind, "id": demand.id, "quantity": demand.quantity}
-                       for demand in suggestion.serves]})
+                       for demand in suggestion.serves],
+            "reason": suggestion.reason, "reason_data": suggestion.reason_data,
+            "group": suggestion.group})
     return {
         "version": PAYLOAD_VERSION,
         "run_key": key or run_key(snapshot, plan),
@@ -80,6 +100,14 @@ def build_payload(snapshot: Snapshot, plan: Plan, company_id: int, started_at: d
         "orders": [order_payload(promise) for promise in plan.orders],
         "productions": productions,
         "suggestions": suggestions,
+        "bring_forward": [
+            {"purchase_line_id": item.purchase_line_id, "order_name": item.order_name,
+             "product_id": item.product_id, "vendor_id": item.vendor_id,
+             "quantity": item.quantity, "expected_date": _date(item.expected),
+             "wanted_date": _date(item.wanted),
+             "serves": [{"kind": d.kind, "id": d.id, "quantity": d.quantity}
+                        for d in item.serves]}
+            for item in plan.bring_forward],
         "load": [{"workcenter_id": row.workcenter_id, "date": row.date.isoformat(),
                   "available_hours": row.available_hours, "planned_hours": row.planned_hours}
                  for row in plan.load],

@@ -93,12 +93,13 @@ class FactoryBuilder:
 
     def bom(self, product_id: int, lines: dict[int, float], operations: list[tuple],
             quantity: float = 1.0, **kwargs: Any) -> int:
-        """``operations``: (name, workcenter id, setup hours, hours per unit)."""
+        """``operations``: (name, workcenter id, hours per cycle); a cycle makes the work
+        center's capacity of units, set-up and clean-up are the work center's."""
         bom = Bom(
             kwargs.pop("id", self.next_id()), product_id, quantity, kwargs.pop("uom_id", UNIT),
             tuple(BomLine(self.next_id(), pid, qty, UNIT) for pid, qty in lines.items()),
-            tuple(Operation(self.next_id(), name, wc, 10 * (i + 1), setup, per_unit)
-                  for i, (name, wc, setup, per_unit) in enumerate(operations)),
+            tuple(Operation(self.next_id(), name, wc, 10 * (i + 1), hours * 60)
+                  for i, (name, wc, hours) in enumerate(operations)),
             **kwargs)
         self.boms.append(bom)
         return bom.id
@@ -118,9 +119,9 @@ class FactoryBuilder:
         self.stock.append(StockLevel(product_id, quantity, uom_id))
 
     def purchase(self, product_id: int, vendor_id: int, quantity: float, arrives: int,
-                 name: str = "") -> int:
+                 name: str = "", at: dt.datetime | None = None) -> int:
         line = PurchaseLine(self.next_id(), name or f"P{len(self.purchase_lines) + 1:05d}",
-                            product_id, vendor_id, quantity, UNIT, day(arrives))
+                            product_id, vendor_id, quantity, UNIT, day(arrives), at)
         self.purchase_lines.append(line)
         return line.id
 
@@ -130,7 +131,8 @@ class FactoryBuilder:
         mo_id = kwargs.pop("id", self.next_id())
         mo = ManufacturingOrder(
             mo_id, kwargs.pop("name", f"MO/{mo_id}"), product_id, quantity, UNIT,
-            work_orders=tuple(WorkOrder(self.next_id(), f"op {i + 1}", wc, 10 * (i + 1), hours)
+            work_orders=tuple(WorkOrder(self.next_id(), f"op {i + 1}", wc, 10 * (i + 1),
+                                        hours * 60)
                               for i, (wc, hours) in enumerate(work)),
             **kwargs)
         self.manufacturing_orders.append(mo)

@@ -1,55 +1,25 @@
-"""The MILP improver: it helps when earliest-due-first is not best, never makes things worse,
-and reports what the solver really did."""
+"""The MILP improver: it reallocates scarce material when turn order is not best, never makes
+things worse, stops on a deterministic node limit and reports what the solver really did."""
 
 from __future__ import annotations
 
 import random
 
 import pulp
-import pytest
 from factories import FactoryBuilder, day
 
 from optimizer import PlannerSettings, plan
 from optimizer.checker import check_plan
-from optimizer.improve import _cbc, _read_status
+from optimizer.improve import _cbc, _read_status, run_solver
 
 
-def tardiness_trap():
-    """Earliest-due-first puts a long order that will be late anyway in front of three short
-    ones, making them all late; running the short ones first leaves only the long one late."""
+def test_model_is_not_run_when_lateness_is_not_about_material():
     f = FactoryBuilder()
     press = f.workcenter("Press")
     part = f.product("Part", "make")
-    f.bom(part, {}, [("Press", press, 0, 1)])
-    long_order = f.order({part: 32}, asked=2, name="LONG")
-    shorts = [f.order({part: 8}, asked=3, name=f"SHORT{i}") for i in range(3)]
-    return f.build(), long_order, shorts
-
-
-@pytest.mark.parametrize("solver", ["highs", "cbc"])
-def test_model_resequences_orders_to_cut_lateness(solver):
-    snapshot, long_order, shorts = tardiness_trap()
-    constructive = plan(snapshot, PlannerSettings(solver="none"))
-    improved = plan(snapshot, PlannerSettings(solver=solver, time_limit_seconds=20))
-    assert check_plan(snapshot, improved) == []
-    # earliest due first: LONG Mon-Thu (1 day late), shorts Fri, Mon, Tue (1 + 4 + 5 days late)
-    assert [constructive.order(o).promise_date for o in shorts] == [day(4), day(7), day(8)]
-    assert improved.status == "optimized"
-    # the three short orders are alike, so any order among them is as good
-    assert sorted(improved.order(o).promise_date for o in shorts) == [day(0), day(1), day(2)]
-    assert improved.order(long_order).promise_date == day(8)
-    report = improved.solver
-    assert report.status == "optimal"
-    assert report.objective_after < report.objective_before
-    assert report.variables > 0 and report.constraints > 0
-
-
-def test_model_is_not_run_when_every_confirmed_order_is_on_time():
-    f = FactoryBuilder()
-    press = f.workcenter("Press")
-    part = f.product("Part", "make")
-    f.bom(part, {}, [("Press", press, 0, 1)])
+    f.bom(part, {}, [("Press", press, 1)])
     f.order({part: 8}, asked=5)
+    f.order({part: 80}, asked=1)  # late for capacity: reallocating material cannot help
     result = plan(f.build())
     assert result.status == "constructive"
     assert result.solver.status == "not_needed"
@@ -57,15 +27,35 @@ def test_model_is_not_run_when_every_confirmed_order_is_on_time():
 
 def test_constructive_plan_is_kept_when_the_model_finds_nothing_better():
     f = FactoryBuilder()
-    press = f.workcenter("Press")
-    part = f.product("Part", "make")
-    f.bom(part, {}, [("Press", press, 0, 1)])
-    f.order({part: 80}, asked=1)  # late whatever the sequence
+    resin = f.product("Resin", "none")
+    vendor = f.vendor("Resin Co")
+    f.purchase(resin, vendor, 10, arrives=20)
+    f.order({resin: 10}, asked=3)  # late whoever gets the only supply
     result = plan(f.build())
+    assert check_plan(f.build(), result) == []
     assert result.status == "constructive"
-    assert result.solver.status in ("optimal", "feasible")
+    assert result.solver.status == "optimal"
     assert result.solver.objective_after == result.solver.objective_before
     assert "constructive plan, which is kept" in result.solver.message
+    assert result.solver.variables > 0 and result.solver.constraints > 0
+
+
+def test_the_model_may_buy_where_the_constructive_plan_waits_for_supply():
+    """An early order takes the stock a later, urgent one needed; the model gives the stock to
+    the urgent one and lets the other wait for a purchase."""
+    f = FactoryBuilder()
+    paint = f.product("Paint", "buy")
+    vendor = f.vendor("Paint Pro")
+    f.supplier(paint, vendor, lead_days=3)
+    f.on_hand(paint, 10)
+    relaxed = f.order({paint: 10}, asked=10, priority=1)
+    urgent = f.order({paint: 10}, asked=1)
+    constructive = plan(f.build(), PlannerSettings(solver="none"))
+    assert constructive.order(urgent).status == "late"
+    improved = plan(f.build())
+    assert improved.status == "optimized"
+    assert improved.order(urgent).promise_date == day(0)
+    assert improved.order(relaxed).promise_date == day(3)
 
 
 def hard_model(seed: int = 3) -> pulp.LpProblem:
@@ -89,20 +79,20 @@ def hard_model(seed: int = 3) -> pulp.LpProblem:
     return prob
 
 
-def test_time_limited_highs_is_not_reported_optimal():
+def test_node_limited_highs_is_not_reported_optimal():
     prob = hard_model()
-    backend = pulp.HiGHS(msg=False, timeLimit=0.05, threads=1)
-    prob.solve(backend)
+    backend = pulp.HiGHS(msg=False, timeLimit=60, threads=1, mip_max_nodes=1)
+    run_solver(prob, backend)
     status, gap, message = _read_status(prob, backend)
     assert status in ("feasible", "no_solution"), message
-    assert "Time limit" in message
+    assert "limit" in message.lower()
     if status == "feasible":
         assert gap is not None and gap > 0
 
 
-def test_time_limited_cbc_is_not_reported_optimal():
+def test_node_limited_cbc_is_not_reported_optimal():
     prob = hard_model()
-    backend = _cbc(0.5, 0.0)
-    prob.solve(backend)
+    backend = _cbc(1, 60, 0.0)
+    run_solver(prob, backend)
     status, _, message = _read_status(prob, backend)
     assert status in ("feasible", "no_solution"), message

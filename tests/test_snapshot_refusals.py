@@ -17,7 +17,7 @@ def shop():
     assembly = f.workcenter("Assembly", id=10)
     table = f.product("Table", "make", id=20)
     leg = f.product("Leg", "buy", id=21)
-    f.bom(table, {leg: 4}, [("Assemble", assembly, 0, 1)], id=30, name="Table")
+    f.bom(table, {leg: 4}, [("Assemble", assembly, 1)], id=30, name="Table")
     return f, assembly, table, leg
 
 
@@ -35,7 +35,7 @@ def test_a_valid_shop_is_accepted():
 def test_unknown_work_center_on_an_operation():
     f, _, table, leg = shop()
     f.boms[0] = dataclasses.replace(f.boms[0], operations=(
-        Operation(55, "Paint", 99, 10, 0, 1),))
+        Operation(55, "Paint", 99, 10, 60),))
     message = refusal(f)
     assert ("mrp.routing.workcenter 55 'Paint (operation of BoM 'Table')', field workcenter_id: "
             "unknown work center 99") in message

@@ -145,18 +145,17 @@ def test_public_holidays_count_but_work_order_bookings_are_not_time_off(snapshot
     assert workcenter.leaves == ()
 
 
-def test_odoo_work_center_time_becomes_planner_hours(snapshot):
+def test_odoo_work_center_time_is_passed_on_in_odoos_minutes(snapshot):
     [workcenter] = snapshot.workcenters
     assert (workcenter.capacity, workcenter.efficiency) == (2.0, 0.8)
+    assert workcenter.setup_minutes + workcenter.cleanup_minutes == 30
     [bom] = snapshot.boms
     [operation] = bom.operations  # the one without a work center is left out
-    assert operation.hours_per_unit == 1.5  # 90 minutes per cycle
-    # 30 min of setup and cleanup on the whole work center: 2 units at 80 %
-    assert operation.setup_hours == pytest.approx(0.5 * 2 * 0.8)
+    assert operation.cycle_minutes == 90
     [mo] = snapshot.manufacturing_orders
     assert mo.quantity == 2.0  # 3 ordered, 1 produced
     [work_order] = mo.work_orders
-    assert work_order.started and work_order.remaining_hours == pytest.approx(1.5 * 2 * 0.8)
+    assert work_order.started and work_order.remaining_minutes == 90  # expected less done
 
 
 def test_units_kinds_and_what_cannot_be_used(snapshot):

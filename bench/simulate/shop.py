@@ -271,7 +271,7 @@ class Shop:
                      for p in factory.products]
         boms = [Bom(p.id, p.id, 1, 1, tuple(BomLine(p.id * 100 + i, c, q, 1)
                                            for i, (c, q) in enumerate(p.components)),
-                    tuple(Operation(p.id * 100 + i, f"op {i + 1}", wc, 10 * (i + 1), 0, h)
+                    tuple(Operation(p.id * 100 + i, f"op {i + 1}", wc, 10 * (i + 1), h * 60)
                           for i, (wc, h) in enumerate(p.routing)))
                 for p in factory.products]
         vendors = [Vendor(c.id, f"Vendor of {c.name}") for c in factory.components]
@@ -320,8 +320,9 @@ class Shop:
             sale_orders=tuple(sales), timezone=factory.timezone)
 
     def _work_orders(self, order: Order, clear: bool) -> tuple[WorkOrder, ...]:
-        """The order's work still to do, as Odoo shows it: the routing's hours scaled by the
-        share of the step really left; in hindsight, the true hours left."""
+        """The order's work still to do, as Odoo shows it: the work order's expected duration
+        (ceil(units / capacity) cycles) times the share of the step really left; in hindsight
+        the true duration times that share."""
         on_floor = order.arrival.id in self.floor.jobs
         work = []
         for index, step in enumerate(order.steps):
@@ -329,11 +330,14 @@ class Shop:
                 else step.actual_minutes
             if left <= 0:
                 continue
-            hours = left / 60 if clear else \
-                step.planned_hours * left / max(step.actual_minutes, 1)
+            capacity = self.floor.capacity[step.workcenter_id]
+            cycles = -(-step.units // capacity)
+            duration = cycles * (step.unit_minutes if clear else 60 * step.planned_hours /
+                                 step.units)
             started = on_floor and self.floor.started(order.arrival.id, index)
             work.append(WorkOrder(order.arrival.id * 100 + index, f"op {index + 1}",
-                                  step.workcenter_id, index, hours, started=started))
+                                  step.workcenter_id, index,
+                                  duration * left / step.actual_minutes, started=started))
         return tuple(work)
 
 

@@ -1,0 +1,146 @@
+"""Material: lots of a product that are (or will be) there from an instant on, and who takes them.
+
+Stock is there from the start; an open purchase order from its expected arrival; an open or
+planned manufacturing order's output from the end of its last operation. Lots are taken in the
+order they arrive (forward) or, planning just in time, the latest that is still in time first
+(backward). A :class:`StockFork` records takes and new lots apart from the committed
+:class:`Stock`, so a quotation can be tried without touching the plan.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from optimizer.plan import DemandRef
+from optimizer.reason import Reason
+
+QTY_EPS = 1e-6
+LotKind = Literal["stock", "supply", "purchase", "production"]
+StockMark = tuple[dict[int, float], dict[int, list["Lot"]], list["Consumption"]]
+
+
+@dataclass(eq=False)
+class Lot:
+    """``qty`` of one product available from instant ``at`` (minutes after the snapshot)."""
+
+    uid: int
+    product_id: int
+    at: float
+    qty: float
+    kind: LotKind
+    reason: Reason
+    reserved_for: int | None = None  # a sale order id: only that order may use it
+    scenario: int | None = None  # the quotation whose inquiry created it; None when committed
+    ref_id: int | None = None  # the purchase order line an open supply lot comes from
+
+
+@dataclass(eq=False)
+class Consumption:
+    """``qty`` of ``lot`` used by ``demand`` at ``at`` (set once the consumer is scheduled)."""
+
+    lot: Lot
+    qty: float
+    demand: DemandRef
+    at: float = 0.0
+
+
+def _key(lot: Lot) -> tuple[float, int]:
+    return (lot.at, lot.uid)
+
+
+@dataclass(eq=False)
+class Stock:
+    """Committed lots per product, sorted by arrival. Only :meth:`StockFork.commit` changes it."""
+
+    lots: dict[int, list[Lot]] = field(default_factory=dict)
+    consumptions: list[Consumption] = field(default_factory=list)
+    next_uid: int = 0
+
+    def new_uid(self) -> int:
+        """A fresh lot id (in the order lots are made, so plans are reproducible)."""
+        self.next_uid += 1
+        return self.next_uid
+
+    def add(self, lot: Lot) -> None:
+        """A lot that is part of the plan from now on."""
+        bisect.insort(self.lots.setdefault(lot.product_id, []), lot, key=_key)
+
+
+class StockFork:
+    """Tentative takes and new lots over a :class:`Stock`."""
+
+    def __init__(self, stock: Stock):
+        self.stock = stock
+        self.taken: dict[int, float] = {}
+        self.new_lots: dict[int, list[Lot]] = {}
+        self.consumptions: list[Consumption] = []
+
+    def lots(self, product_id: int) -> Iterator[tuple[Lot, float]]:
+        """Lots of a product with what is left of each, in the order they arrive."""
+        base = self.stock.lots.get(product_id, ())
+        own = self.new_lots.get(product_id)
+        merged: Iterable[Lot] = sorted([*base, *own], key=_key) if own else base
+        taken = self.taken
+        for lot in merged:
+            left = lot.qty - taken.get(lot.uid, 0.0)
+            if left > QTY_EPS:
+                yield lot, left
+
+    def take(self, lot: Lot, qty: float, demand: DemandRef) -> Consumption:
+        """Use ``qty`` of ``lot`` for ``demand``."""
+        self.taken[lot.uid] = self.taken.get(lot.uid, 0.0) + qty
+        consumption = Consumption(lot, qty, demand)
+        self.consumptions.append(consumption)
+        return consumption
+
+    def give_back(self, lot: Lot, qty: float) -> None:
+        """Undo, in this fork only, a committed take of ``qty`` from ``lot``."""
+        lots = self.stock.lots.get(lot.product_id, ())
+        if any(candidate is lot for candidate in lots):
+            self.taken[lot.uid] = self.taken.get(lot.uid, 0.0) - qty
+        else:  # the lot was used up and left the stock: bring it back as a new lot
+            self.add(Lot(self.stock.new_uid(), lot.product_id, lot.at, qty, lot.kind,
+                         lot.reason, lot.reserved_for, ref_id=lot.ref_id))
+
+    def add(self, lot: Lot) -> None:
+        """A new lot (planned output or a new purchase)."""
+        self.new_lots.setdefault(lot.product_id, []).append(lot)
+
+    def mark(self) -> StockMark:
+        """A copy of this fork's state for :meth:`restore`."""
+        return (dict(self.taken), {p: lots[:] for p, lots in self.new_lots.items()},
+                self.consumptions[:])
+
+    def restore(self, mark: StockMark) -> None:
+        """Put the fork back in the state of ``mark`` (any number of times)."""
+        taken, new_lots, consumptions = mark
+        self.taken = dict(taken)
+        self.new_lots = {p: lots[:] for p, lots in new_lots.items()}
+        self.consumptions[:] = consumptions
+
+    def commit(self, share: float = 1.0) -> None:
+        """Fold takes and new lots into the stock; below 1, only ``share`` of them."""
+        stock = self.stock
+        if share < 1.0:
+            self.taken = {uid: qty * share for uid, qty in self.taken.items()}
+            for lots in self.new_lots.values():
+                for lot in lots:
+                    lot.qty *= share
+        for product_id in sorted(self.new_lots):
+            for lot in self.new_lots[product_id]:
+                stock.add(lot)
+        touched = sorted({consumption.lot.product_id for consumption in self.consumptions})
+        for product_id in touched:
+            product_lots = stock.lots.get(product_id)
+            if not product_lots:
+                continue
+            for lot in product_lots:
+                used = self.taken.get(lot.uid)
+                if used:
+                    lot.qty -= used
+            stock.lots[product_id] = [lot for lot in product_lots if lot.qty > QTY_EPS]
+        stock.consumptions.extend(self.consumptions)
+        self.taken, self.new_lots, self.consumptions = {}, {}, []

@@ -1,0 +1,203 @@
+"""Work-center lanes: which exact intervals are booked, and the first (or last) free slot.
+
+A work center runs one work order at a time, as Odoo plans them (``mrp.workcenter``
+``_get_first_available_slot``): a work order occupies its lane from its start to its end,
+nights and weekends in between included, and no other work order may sit inside that span.
+A lane is kept in working minutes (a position on the work center's
+:class:`~optimizer.calendar.WorkingTime`), where that rule is simply "booked intervals do not
+overlap": the free gaps are kept sorted, in blocks that know their largest gap, so the first
+gap that fits is found without walking every small one. One search serves both directions:
+forward from an earliest start, backward from a latest end.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from optimizer.calendar import BACKWARD, EPS, FORWARD, WorkingTime
+
+BLOCK = 64
+Gap = tuple[float, float]
+LaneMark = tuple[dict[int, "Lane"], list[tuple[int, float, float]]]
+
+
+class Lane:
+    """Free gaps of one work center, in working minutes, sorted and disjoint."""
+
+    __slots__ = ("blocks", "firsts", "maxes")
+
+    def __init__(self, blocks: list[list[Gap]]):
+        self.blocks = [block for block in blocks if block]
+        self.firsts = [block[0][0] for block in self.blocks]
+        self.maxes = [max(b - a for a, b in block) for block in self.blocks]
+
+    @classmethod
+    def free(cls, total: float) -> Lane:
+        """A lane with nothing booked over ``total`` working minutes."""
+        return cls([[(0.0, total)]] if total > EPS else [])
+
+    def copy(self) -> Lane:
+        """An independent copy."""
+        lane = Lane.__new__(Lane)
+        lane.blocks = [block[:] for block in self.blocks]
+        lane.firsts = self.firsts[:]
+        lane.maxes = self.maxes[:]
+        return lane
+
+    def gaps(self) -> list[Gap]:
+        """All free gaps, in order."""
+        return [gap for block in self.blocks for gap in block]
+
+    def first_fit(self, position: float, minutes: float) -> float | None:
+        """The earliest start at or after ``position`` of a gap of ``minutes``."""
+        first = max(0, bisect.bisect_right(self.firsts, position) - 1)
+        for k in range(first, len(self.blocks)):
+            if self.maxes[k] < minutes - EPS:
+                continue
+            for a, b in self.blocks[k]:
+                start = a if a > position else position
+                if b - start >= minutes - EPS:
+                    return start
+        return None
+
+    def last_fit(self, position: float, minutes: float) -> float | None:
+        """The latest end at or before ``position`` of a gap of ``minutes``."""
+        last = min(len(self.blocks) - 1, bisect.bisect_right(self.firsts, position) - 1)
+        for k in range(last, -1, -1):
+            if self.maxes[k] < minutes - EPS:
+                continue
+            for a, b in reversed(self.blocks[k]):
+                end = b if b < position else position
+                if end - a >= minutes - EPS:
+                    return end
+        return None
+
+    def occupy(self, start: float, end: float) -> None:
+        """Remove ``[start, end]`` from the free gaps (it lies inside one of them)."""
+        k = max(0, bisect.bisect_right(self.firsts, start + EPS) - 1)
+        block = self.blocks[k]
+        j = max(0, bisect.bisect_right(block, (start + EPS, float("inf"))) - 1)
+        a, b = block[j]
+        pieces = [(a, start)] if start - a > EPS else []
+        if b - end > EPS:
+            pieces.append((end, b))
+        block[j:j + 1] = pieces
+        if not block:
+            del self.blocks[k], self.firsts[k], self.maxes[k]
+            return
+        if len(block) > 2 * BLOCK:
+            self.blocks[k:k + 1] = [block[:BLOCK], block[BLOCK:]]
+            self.firsts[k:k + 1] = [0.0, 0.0]
+            self.maxes[k:k + 1] = [0.0, 0.0]
+            for i in (k, k + 1):
+                self._refresh(i)
+            return
+        self._refresh(k)
+
+    def _refresh(self, k: int) -> None:
+        block = self.blocks[k]
+        self.firsts[k] = block[0][0]
+        self.maxes[k] = max(b - a for a, b in block)
+
+    def vacate(self, start: float, end: float) -> None:
+        """Give ``[start, end]`` back to the free gaps."""
+        merged: list[Gap] = []
+        for a, b in sorted([*self.gaps(), (start, end)]):
+            if merged and a <= merged[-1][1] + EPS:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        fresh = Lane([merged[i:i + BLOCK] for i in range(0, len(merged), BLOCK)])
+        self.blocks, self.firsts, self.maxes = fresh.blocks, fresh.firsts, fresh.maxes
+
+
+class LaneBook:
+    """The committed lanes of every work center and their working time."""
+
+    def __init__(self, times: dict[int, WorkingTime]):
+        self.times = times
+        self.lanes = {wc: Lane.free(time.total) for wc, time in times.items()}
+
+
+class LaneFork:
+    """Tentative bookings over a :class:`LaneBook`; a lane is copied when first booked."""
+
+    def __init__(self, book: LaneBook):
+        self.base = book
+        self.own: dict[int, Lane] = {}
+        self.added: list[tuple[int, float, float]] = []  # (work center, from, to) positions
+
+    def _lane(self, workcenter_id: int) -> Lane:
+        own = self.own.get(workcenter_id)
+        return own if own is not None else self.base.lanes[workcenter_id]
+
+    def find(self, workcenter_id: int, instant: float, minutes: float,
+             direction: int) -> tuple[float, float] | None:
+        """The first slot of ``minutes`` working minutes starting at or after ``instant``
+        (forward) or the last ending at or before it (backward): (start, end) instants, or
+        None when there is none within the horizon."""
+        time = self.base.times[workcenter_id]
+        position = time.position(instant)
+        if minutes <= EPS:
+            moment = time.snap(instant, direction)
+            return None if moment is None else (moment, moment)
+        lane = self._lane(workcenter_id)
+        if direction == FORWARD:
+            found = lane.first_fit(position, minutes)
+            if found is None:
+                return None
+            start, end = found, found + minutes
+        else:
+            found = lane.last_fit(position, minutes)
+            if found is None:
+                return None
+            start, end = found - minutes, found
+        at_start = time.at_position(start, BACKWARD)
+        at_end = time.at_position(end, FORWARD)
+        if at_start is None or at_end is None:
+            return None
+        return at_start, at_end
+
+    def book(self, workcenter_id: int, start: float, end: float) -> None:
+        """Occupy the slot ``[start, end]`` (instants :meth:`find` returned)."""
+        time = self.base.times[workcenter_id]
+        a, b = time.position(start), time.position(end)
+        if b - a <= EPS:
+            return
+        self._own(workcenter_id).occupy(a, b)
+        self.added.append((workcenter_id, a, b))
+
+    def release(self, workcenter_id: int, start: float, end: float) -> None:
+        """Free a slot booked earlier (to re-quote a quotation that holds capacity)."""
+        time = self.base.times[workcenter_id]
+        a, b = time.position(start), time.position(end)
+        if b - a > EPS:
+            self._own(workcenter_id).vacate(a, b)
+
+    def _own(self, workcenter_id: int) -> Lane:
+        own = self.own.get(workcenter_id)
+        if own is None:
+            own = self.base.lanes[workcenter_id].copy()
+            self.own[workcenter_id] = own
+        return own
+
+    def mark(self) -> LaneMark:
+        """A copy of this fork's state for :meth:`restore`."""
+        return {wc: lane.copy() for wc, lane in self.own.items()}, self.added[:]
+
+    def restore(self, mark: LaneMark) -> None:
+        """Put the fork back in the state of ``mark`` (any number of times)."""
+        own, added = mark
+        self.own = {wc: lane.copy() for wc, lane in own.items()}
+        self.added = added[:]
+
+    def commit(self, share: float = 1.0) -> None:
+        """Make this fork's bookings part of the book; below 1, only the first ``share`` of
+        each booking's working minutes (a quotation holding part of its work)."""
+        if share < 1.0:
+            added = self.added
+            self.own, self.added = {}, []
+            for wc, a, b in added:
+                self._own(wc).occupy(a, a + share * (b - a))
+        self.base.lanes.update(self.own)
+        self.own, self.added = {}, []
