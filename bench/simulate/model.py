@@ -1,5 +1,5 @@
 """A small factory simulated day by day: quotations arrive, some convert, the shop floor works
-with noise, components are bought, orders ship.
+in continuous time with noise, components are bought, orders ship.
 
 Everything random is drawn up front into a :class:`Scenario`, so every policy sees the same
 arrivals, the same work overruns, the same breakdowns and the same late vendors.
@@ -31,11 +31,21 @@ def add_working_days(day: int, count: int) -> int:
     return day
 
 
+DAY_SHIFT = ((8.0, 12.0), (13.0, 17.0))  # with an hour for lunch
+TWO_SHIFTS = ((6.0, 14.0), (14.0, 22.0))
+
+
 @dataclasses.dataclass(frozen=True)
 class WorkCenterSpec:
     id: int
     name: str
-    hours: float  # per working day
+    shifts: tuple[tuple[float, float], ...] = DAY_SHIFT  # local hours, Monday to Friday
+    capacity: int = 1  # lanes: units processed side by side
+
+    @property
+    def hours(self) -> float:
+        """Working hours of one lane on a working day."""
+        return sum(end - start for start, end in self.shifts)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +72,7 @@ class FactorySpec:
     workcenters: tuple[WorkCenterSpec, ...]
     components: tuple[ComponentSpec, ...]
     products: tuple[ProductSpec, ...]
+    timezone: str = "UTC"  # the shop's clock: shifts, promise dates and deliveries
 
     def product(self, product_id: int) -> ProductSpec:
         return next(p for p in self.products if p.id == product_id)
@@ -70,8 +81,8 @@ class FactorySpec:
 def default_factory() -> FactorySpec:
     """Four work centers, five products, four purchased components; Assembly is the
     bottleneck."""
-    workcenters = (WorkCenterSpec(1, "Cutting", 16.0), WorkCenterSpec(2, "Welding", 8.0),
-                   WorkCenterSpec(3, "Assembly", 8.0), WorkCenterSpec(4, "Paint", 8.0))
+    workcenters = (WorkCenterSpec(1, "Cutting", TWO_SHIFTS), WorkCenterSpec(2, "Welding"),
+                   WorkCenterSpec(3, "Assembly"), WorkCenterSpec(4, "Paint"))
     # reorder points cover the lead time's demand at full load plus a little safety stock
     components = (ComponentSpec(101, "Steel tube", 7, 90, 150, 200),
                   ComponentSpec(102, "Wood panel", 10, 90, 120, 150),
@@ -110,13 +121,24 @@ class Arrival:
 
 
 @dataclasses.dataclass(frozen=True)
+class Breakdown:
+    """A work center stops at ``hour`` o'clock (shop time) on ``day`` and works again once the
+    repair has taken ``hours`` of its working time (across nights and weekends)."""
+
+    workcenter_id: int
+    day: int
+    hour: float
+    hours: float
+
+
+@dataclasses.dataclass(frozen=True)
 class Scenario:
     """Arrivals and noise, drawn once and shared by every policy."""
 
     factory: FactorySpec
     arrivals: tuple[Arrival, ...]
     overrun: dict[tuple[int, int], float]  # (arrival id, operation index) -> actual / planned
-    down: frozenset[tuple[int, int]]  # (work center, day) with no capacity
+    breakdowns: tuple[Breakdown, ...]
     vendor_delay: dict[tuple[int, int], int]  # (component, n-th order) -> extra days
     arrival_days: int
     warmup_days: int
@@ -124,20 +146,13 @@ class Scenario:
     seed: int
 
 
-def bottleneck_hours(factory: FactorySpec, product: ProductSpec) -> tuple[int, float]:
-    """The busiest work center relative to its capacity, and the product's hours on it."""
-    per_wc = {wc.id: 0.0 for wc in factory.workcenters}
-    for wc_id, hours in product.routing:
-        per_wc[wc_id] += hours
-    return max(per_wc.items(), key=lambda item: item[1])
-
-
 def draw_scenario(load: float, seed: int, factory: FactorySpec | None = None,
                   working_days: int = 90, warmup_days: int = 20,
                   convert_share: float = 0.6) -> Scenario:
     """Arrivals sized so that converted orders need ``load`` of the bottleneck's hours, plus
-    noise: work takes 0.8-1.3 times as long as planned (mean 1.03), each work center is down
-    about one day in fifty, and one purchase in six arrives one to four days late."""
+    noise: work takes 0.8-1.3 times as long as planned (mean 1.03), each work center breaks
+    down about one working day in fifty, at any moment of its shifts, for 2 to 14 working
+    hours (8 on average), and one purchase in six arrives one to four days late."""
     factory = factory or default_factory()
     rng = random.Random(seed)
     weekdays_per_week = 5
@@ -147,7 +162,8 @@ def draw_scenario(load: float, seed: int, factory: FactorySpec | None = None,
     work_per_order = sum(
         hours for product in factory.products for wc_id, hours in product.routing
         if wc_id == assembly.id) / len(factory.products) * mean_quantity * 1.03
-    rate = load * assembly.hours / (convert_share * work_per_order)  # quotations per day
+    lane_hours = assembly.hours * assembly.capacity
+    rate = load * lane_hours / (convert_share * work_per_order)  # quotations per day
     arrivals = []
     next_id = 1
     for day in range(arrival_days):
@@ -163,11 +179,17 @@ def draw_scenario(load: float, seed: int, factory: FactorySpec | None = None,
         for index in range(len(factory.product(arrival.product_id).routing)):
             overrun[(arrival.id, index)] = rng.triangular(0.8, 1.3, 1.0)
     horizon = arrival_days + 120
-    down = frozenset((wc.id, day) for wc in factory.workcenters for day in range(horizon)
-                     if is_working_day(day) and rng.random() < 0.02)
+    breakdowns = []
+    for wc in factory.workcenters:
+        first, last = wc.shifts[0][0], wc.shifts[-1][1]
+        for day in range(horizon):
+            if is_working_day(day) and rng.random() < 0.02:
+                hour = round(rng.uniform(first, last) * 60) / 60
+                breakdowns.append(Breakdown(wc.id, day, hour, round(rng.uniform(2, 14) * 60) / 60))
     vendor_delay = {(component.id, n): (rng.randint(1, 4) if rng.random() < 1 / 6 else 0)
                     for component in factory.components for n in range(400)}
-    return Scenario(factory, tuple(arrivals), overrun, down, vendor_delay, arrival_days,
+    return Scenario(factory, tuple(arrivals), overrun, tuple(breakdowns), vendor_delay,
+                    arrival_days,
                     math.ceil(warmup_days / weekdays_per_week * 7), load, seed)
 
 

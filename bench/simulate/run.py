@@ -22,7 +22,7 @@ class Outcome:
     load: float
     seed: int
     orders: int
-    on_time: float  # share delivered on or before the promised day
+    on_time: float  # share shipped on or before the promised date (shop time)
     mean_days_late: float
     p90_days_late: float
     mean_quoted_lead: float
@@ -37,14 +37,20 @@ class Outcome:
         return self.mean_quoted_lead / self.mean_hindsight_lead - 1
 
 
-def simulate(scenario: Scenario, policy: Policy, bottleneck: str = "Assembly") -> Outcome:
-    """Run the factory day by day under ``policy`` until every order has shipped."""
+def measured(scenario: Scenario) -> list[int]:
+    """The orders the figures are about: arrived after the warm-up, and converted."""
+    return sorted(a.id for a in scenario.arrivals
+                  if a.converts and scenario.warmup_days <= a.day < scenario.arrival_days)
+
+
+def play(scenario: Scenario, policy: Policy) -> tuple[Shop, int]:
+    """Run the factory day by day under ``policy`` until every order has shipped; the shop as
+    it ended and the first day after the run."""
     shop = Shop(scenario)
     arrivals = defaultdict(list)
     for arrival in scenario.arrivals:
         arrivals[arrival.day].append(arrival)
-    measured = {a.id for a in scenario.arrivals
-                if a.converts and scenario.warmup_days <= a.day < scenario.arrival_days}
+    judged = set(measured(scenario))
     last = scenario.arrival_days + DRAIN_DAYS
     for day in range(last):
         shop.receive(day)
@@ -53,7 +59,7 @@ def simulate(scenario: Scenario, policy: Policy, bottleneck: str = "Assembly") -
         for arrival in arrivals.get(day, []):
             promise = policy.promise(shop, arrival, day)
             order = shop.quote_order(arrival, promise)
-            if arrival.id in measured:
+            if arrival.id in judged:
                 order.hindsight = hindsight(shop, order, day)
             policy.after_promise(shop, day)
         for order in shop.decide(day):
@@ -61,19 +67,22 @@ def simulate(scenario: Scenario, policy: Policy, bottleneck: str = "Assembly") -
         shop.work(day)
         if day >= scenario.arrival_days and all(
                 o.done or o.lost for o in shop.orders.values()):
-            last = day + 1
-            break
-    orders = [shop.orders[i] for i in sorted(measured)]
+            return shop, day + 1
+    return shop, last
+
+
+def simulate(scenario: Scenario, policy: Policy, bottleneck: str = "Assembly") -> Outcome:
+    """What ``policy`` achieved on ``scenario``."""
+    shop, last = play(scenario, policy)
+    orders = [shop.orders[i] for i in measured(scenario)]
     late = sorted(max(0, (o.delivered if o.delivered is not None else last) - o.promise)
                   for o in orders)
     wc = next(w.id for w in scenario.factory.workcenters if w.name == bottleneck)
-    window = range(scenario.warmup_days, scenario.arrival_days)
-    worked = sum(shop.worked.get((wc, d), 0.0) for d in window)
-    available = sum(shop.available.get((wc, d), 0.0) for d in window)
     return Outcome(
         policy.name, scenario.load, scenario.seed, len(orders),
         sum(1 for days in late if days == 0) / len(orders),
         statistics.fmean(late), late[int(0.9 * (len(late) - 1))],
         statistics.fmean(o.quoted - o.arrival.day for o in orders),
-        statistics.fmean((o.hindsight or o.arrival.day) - o.arrival.day for o in orders),
-        worked / available if available else 0.0)
+        statistics.fmean((o.arrival.day if o.hindsight is None else o.hindsight) - o.arrival.day
+                        for o in orders),
+        shop.utilization(wc, scenario.warmup_days, scenario.arrival_days))
