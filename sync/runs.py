@@ -26,9 +26,13 @@ def plan_digest(payload: dict[str, Any], today: str = "") -> str:
     solver = dict(content.get("solver") or {})
     solver.pop("seconds", None)
     content["solver"] = solver
+    load = content.get("load") or []
+    # the first day the load starts on is the one being used up by the clock, whatever the
+    # snapshot calls today (its time zone may differ from the load's calendar)
+    first_day = min((str(row.get("date")) for row in load), default=today)
     content["load"] = [{k: v for k, v in row.items() if k != "available_hours"}
-                       if row.get("date") == today else row
-                       for row in content.get("load") or []]
+                       if str(row.get("date")) in (today, first_day) else row
+                       for row in load]
     text = json.dumps(content, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
