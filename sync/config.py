@@ -64,7 +64,7 @@ class Settings:
     poll_interval: float = 300.0
     replan_interval: float = 900.0
     overlap_seconds: float = 120.0
-    page_size: int = 500
+    page_size: int = 2000
     horizon_days: int = 0  # 0 = take the addon's setting (default 180)
     quotations_hold_capacity: str = ""  # "" = take the addon's setting; "true" / "false"
     quotation_hold_share: float = 1.0
