@@ -108,7 +108,10 @@ def run_sync(args: argparse.Namespace) -> int:
     service = _service(settings, progress=sys.stderr.isatty())
     current = service.run_once(write=not args.dry_run)
     summary = current.plan.summary()
-    where = "written to Odoo" if current.applied else "not written (dry run)"
+    outcome = service.metrics.last_poll.outcome if service.metrics.last_poll else ""
+    where = {"applied": "written to Odoo",
+             "unchanged": "the plan Odoo already shows, nothing written"}.get(
+        outcome, "not written (dry run)")
     print(f"run {current.run_key}: {summary['orders']} orders ({summary['on_time']} on time, "
           f"{summary['late']} late, {summary['cannot_plan']} cannot plan), "
           f"{summary['purchases']} purchase suggestions, plan {summary['status']}, "

@@ -251,7 +251,7 @@ class ReadReport:
 class OdooReader:
     """Keeps the state store in step with Odoo."""
 
-    def __init__(self, client: OdooClient, store: StateStore, page_size: int = 500,
+    def __init__(self, client: OdooClient, store: StateStore, page_size: int = 2000,
                  overlap_seconds: float = 120.0, progress: Progress | None = None,
                  clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)):
         self.client = client

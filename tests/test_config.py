@@ -63,3 +63,14 @@ def test_odoo_url_must_be_an_address():
     settings = load_settings({**ENV, "CAPACITY_PROMISE_ODOO_URL": "erp.example.com"})
     with pytest.raises(ConfigError, match="must look like https://erp.example.com"):
         settings.require_odoo()
+
+
+def test_the_test_suites_and_benchmarks_variables_are_not_the_services():
+    settings = load_settings({**ENV, "CAPACITY_PROMISE_TEST_ODOO_URL": "http://127.0.0.1:1",
+                              "CAPACITY_PROMISE_BENCH_ODOO_ADMIN_PASSWORD": "x"})
+    assert settings.odoo_url == ENV["CAPACITY_PROMISE_ODOO_URL"]
+
+
+def test_the_replan_interval_and_page_size_have_defaults():
+    settings = load_settings(ENV)
+    assert settings.replan_interval == 900 and settings.page_size == 2000
