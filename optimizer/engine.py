@@ -10,6 +10,7 @@ just-in-time planning are the same code with a direction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from optimizer.calendar import BACKWARD, EPS, FORWARD, working_time_table
@@ -24,7 +25,7 @@ from optimizer.ledger import (
     Unplannable,
 )
 from optimizer.material import Lot
-from optimizer.operation import binding_reason, book_steps, routing_steps
+from optimizer.operation import Routing, binding_reason, book_steps, routing_of, routing_steps
 from optimizer.plan import PlannerSettings
 from optimizer.procurement import Procurement
 from optimizer.reason import Reason
@@ -64,6 +65,7 @@ class Engine:
         self.procurement = Procurement(self.index, self.today, settings.purchase_safety_days)
         self.orders = Orders(self)
         self._jobs = 0
+        self._routings: dict[int, Routing] = {}
 
     def run(self, confirmed_priority: list[int] | None = None) -> PlanState:
         """Plan everything; ``confirmed_priority`` (order ids) overrides the usual turn."""
@@ -132,11 +134,13 @@ class Engine:
     def take_lots(self, fork: Fork, request: Request) -> tuple[Answer, float]:
         """Take from existing lots: in arrival order (forward) or the latest still in time
         first (backward). Returns what was taken and the quantity still missing."""
-        usable = [(lot, left) for lot, left in fork.stock.lots(request.product_id)
-                  if _usable(lot, request)]
+        usable: Iterable[tuple[Lot, float]] = (
+            (lot, left) for lot, left in fork.stock.lots(request.product_id)
+            if _usable(lot, request))
         if request.direction == BACKWARD:
-            usable = [item for item in reversed(usable) if item[0].at <= request.instant + EPS]
-        answer = Answer(0.0, Reason("stock", 0.0, request.product_id), [])
+            usable = [item for item in reversed(list(usable))
+                      if item[0].at <= request.instant + EPS]
+        answer = Answer(0.0, _STOCK, [])
         remaining = request.quantity
         for lot, left in usable:
             qty = left if left < remaining else remaining
@@ -182,7 +186,11 @@ class Engine:
         first one's start."""
         bom = self.index.bom_for[request.product_id]
         components = self.explode(bom, request.quantity)
-        steps = routing_steps(self.index, bom, request.quantity, self.settings.capacity_factor)
+        routing = self._routings.get(bom.id)
+        if routing is None:
+            routing = self._routings[bom.id] = routing_of(self.index, bom)
+        steps = routing_steps(routing, bom.product_id, request.quantity,
+                              self.settings.capacity_factor)
         lead = bom.lead_days * MINUTES_PER_DAY if not bom.operations else 0.0
         takes = []
         if request.direction == FORWARD:
@@ -227,6 +235,9 @@ class Engine:
             return Reason("made", finish, request.product_id, lead_days=lead / MINUTES_PER_DAY,
                           inner=material)
         return Reason("lead_time", finish, request.product_id, lead_days=lead / MINUTES_PER_DAY)
+
+
+_STOCK = Reason("stock", 0.0)
 
 
 def _usable(lot: Lot, request: Request) -> bool:

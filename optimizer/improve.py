@@ -58,6 +58,13 @@ class _Need:
     product_id: int
     qty: float
     due: float
+    waited_until: float  # the latest lot it uses in the constructive plan
+    short: bool  # the constructive plan cannot cover it in full
+
+    def constructive_value(self) -> float:
+        """The model's objective for this need as the constructive plan allocates it."""
+        late = max(0.0, self.waited_until - self.due) / MINUTES_PER_DAY
+        return TARDINESS_WEIGHT * late - (0.0 if self.short else CANNOT_PLAN_WEIGHT)
 
 
 def improve(engine: Engine, state: PlanState, objective: float) -> ImproveOutcome:
@@ -67,6 +74,12 @@ def improve(engine: Engine, state: PlanState, objective: float) -> ImproveOutcom
     if settings.solver == "none":
         return ImproveOutcome(None, SolverReport(name, "disabled",
                                                  "improvement switched off (solver = none)"))
+    confirmed = len(state.confirmed_order_ids)
+    if confirmed > settings.model_max_orders:
+        return ImproveOutcome(None, SolverReport(
+            name, "not_needed", f"not run for {confirmed} confirmed orders (above "
+            f"model_max_orders = {settings.model_max_orders}, where it gains nothing)",
+            objective_before=objective, objective_after=objective))
     needs, lots = _subproblem(engine, state)
     if not needs:
         return ImproveOutcome(None, SolverReport(
@@ -90,7 +103,16 @@ def improve(engine: Engine, state: PlanState, objective: float) -> ImproveOutcom
 
     if status not in ("optimal", "feasible"):
         return ImproveOutcome(None, report(message, objective))
+    # the replan costs a whole constructive run: only where the model sees a gain
+    baseline = sum(need.constructive_value() for need in needs)
+    if model.value() >= baseline - TARDINESS_WEIGHT / 2:
+        return ImproveOutcome(None, report(
+            f"{message}; the model finds no better allocation than the constructive plan's, "
+            "which is kept", objective))
     priority = _priority(state, model.order_keys())
+    if priority == state.confirmed_order_ids:  # the engine would build the same plan again
+        return ImproveOutcome(None, report(
+            f"{message}; the model keeps the constructive turn, which is kept", objective))
     candidate = engine.run(confirmed_priority=priority)
     assembler = Assembler(candidate)
     after = assembler.objective(assembler.orders())
@@ -127,15 +149,21 @@ def _subproblem(engine: Engine, state: PlanState) -> tuple[list[_Need], dict[int
         return [], {}
     orders = {o.id: o for o in engine.snapshot.sale_orders}
     wanted: dict[tuple[int, int], float] = defaultdict(float)
+    waited: dict[tuple[int, int], float] = defaultdict(float)
+    short: set[tuple[int, int]] = set()
     for consumption in state.base.stock.consumptions:
         product = consumption.lot.product_id
         if consumption.demand.kind == "sale" and product in contested and \
                 consumption.lot.kind in ("stock", "supply", "purchase"):
-            wanted[(consumption.demand.id, product)] += consumption.qty
+            key = (consumption.demand.id, product)
+            wanted[key] += consumption.qty
+            waited[key] = max(waited[key], consumption.lot.at)
     for outcome in state.committed.lines:
         if outcome.missing > EPS and outcome.line.product_id in contested:
             wanted[(outcome.order.id, outcome.line.product_id)] += outcome.missing
-    needs = [_Need(order_id, product, qty, demand.ready_by(orders[order_id]))
+            short.add((outcome.order.id, outcome.line.product_id))
+    needs = [_Need(order_id, product, qty, demand.ready_by(orders[order_id]),
+                   waited[(order_id, product)], (order_id, product) in short)
              for (order_id, product), qty in sorted(wanted.items())]
     needs = needs[: engine.settings.improvement_batch]
     products = sorted({need.product_id for need in needs})
@@ -220,6 +248,10 @@ class _Model:
             backend = _cbc(nodes, seconds, gap)
         run_solver(self.prob, backend)
         return _read_status(self.prob, backend)
+
+    def value(self) -> float:
+        """The objective of the solution found."""
+        return float(pulp.value(self.prob.objective) or 0.0)
 
     def order_keys(self) -> dict[int, tuple[int, float, float]]:
         """Per order, as the model serves it: (0 when all its needs are covered, else 1; days

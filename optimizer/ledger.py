@@ -7,7 +7,6 @@ books or takes, can be marked and rolled back, and is committed when an order is
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 from optimizer.calendar import FORWARD, WorkingTime
@@ -36,8 +35,9 @@ class Request:
 
     def ask(self, product_id: int, quantity: float, instant: float | None = None) -> Request:
         """The same request for another product (a component), quantity or instant."""
-        return dataclasses.replace(self, product_id=product_id, quantity=quantity,
-                                   instant=self.instant if instant is None else instant)
+        return Request(product_id, quantity, self.demand,
+                       self.instant if instant is None else instant, self.direction,
+                       self.scenario, self.reserved_for, self.fast_vendor)
 
 
 @dataclass(eq=False)

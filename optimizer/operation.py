@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from optimizer.calendar import EPS, FORWARD, WorkingTime
 from optimizer.ledger import Fork, OperationRecord, Unplannable
 from optimizer.reason import Reason
-from optimizer.snapshot import Bom, ManufacturingOrder, SnapshotIndex, WorkCenter
+from optimizer.snapshot import Bom, ManufacturingOrder, Operation, SnapshotIndex, WorkCenter
 
 MINUTES_PER_DAY = 1440.0
 
@@ -44,18 +44,26 @@ def odoo_minutes(wc: WorkCenter, product_id: int, quantity: float, cycle_minutes
             + cycles(quantity, special.capacity) * cycle_minutes / wc.efficiency)
 
 
-def routing_steps(index: SnapshotIndex, bom: Bom, quantity: float,
-                  capacity_factor: float) -> list[Step]:
-    """The steps of making ``quantity`` (product unit) with ``bom``, in sequence."""
-    steps = []
+Routing = list[tuple[Operation, tuple[WorkCenter, ...]]]
+
+
+def routing_of(index: SnapshotIndex, bom: Bom) -> Routing:
+    """A BoM's operations in sequence, each with its work centers (main first)."""
+    routing = []
     for operation in sorted(bom.operations, key=lambda op: (op.sequence, op.id)):
         main = index.workcenters[operation.workcenter_id]
-        candidates = tuple(
-            (wc.id, odoo_minutes(wc, bom.product_id, quantity, operation.cycle_minutes)
-             / capacity_factor)
-            for wc in (main, *(index.workcenters[a] for a in main.alternative_ids)))
-        steps.append(Step(operation.name, candidates, operation_id=operation.id))
-    return steps
+        routing.append((operation, (main, *(index.workcenters[a] for a in main.alternative_ids))))
+    return routing
+
+
+def routing_steps(routing: Routing, product_id: int, quantity: float,
+                  capacity_factor: float) -> list[Step]:
+    """The steps of making ``quantity`` (product unit) of a product along its routing."""
+    return [Step(operation.name,
+                 tuple((wc.id, odoo_minutes(wc, product_id, quantity, operation.cycle_minutes)
+                        / capacity_factor) for wc in workcenters),
+                 operation_id=operation.id)
+            for operation, workcenters in routing]
 
 
 def workorder_steps(index: SnapshotIndex, mo: ManufacturingOrder,

@@ -4,6 +4,7 @@ partial deliveries, just-in-time attempt and vendor fallback."""
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from typing import TYPE_CHECKING
 
 from optimizer.calendar import BACKWARD, EPS, FORWARD
@@ -32,7 +33,9 @@ class Orders:
     """Plans open manufacturing orders and sale orders with an :class:`Engine`."""
 
     def __init__(self, engine: Engine):
-        self.engine = engine
+        # a weak reference: the plan's objects then hold no reference cycle, so reference
+        # counting frees an old plan at once (see optimizer.planner on the cyclic collector)
+        self.engine: Engine = weakref.proxy(engine)
         self.index = engine.index
         self.demand = engine.demand
         self.settings = engine.settings
@@ -185,7 +188,7 @@ class Orders:
                 attempt.jobs.clear()
                 attempt.purchases.clear()
         answer = engine.obtain(fork, attempt, request)
-        if answer.at <= ready_by + EPS or not attempt.purchases:
+        if answer.at <= ready_by + EPS or not self._faster_vendor_helps(answer.reason):
             return answer
         jobs, purchases = attempt.jobs[:], attempt.purchases[:]
         late = fork.mark()
@@ -203,6 +206,17 @@ class Orders:
         late.rollback()  # back to the plan with Odoo's vendor
         attempt.jobs[:], attempt.purchases[:] = jobs, purchases
         return answer
+
+    def _faster_vendor_helps(self, reason: Reason | None) -> bool:
+        """Whether what made the line late is a purchase another vendor delivers sooner."""
+        procurement = self.engine.procurement
+        while reason is not None:
+            if reason.kind == "purchase" and reason.product_id is not None:
+                fastest = procurement.fastest_seller(reason.product_id)
+                if fastest is not None and fastest.lead_days < reason.lead_days:
+                    return True
+            reason = reason.inner
+        return False
 
     def _partial(self, fork: Fork, order: SaleOrder, line: object, request: Request,
                  failure: Reason) -> LineOutcome:

@@ -61,10 +61,19 @@ class Explainer:
         self.tz = ZoneInfo(snapshot.timezone)
         self.today = snapshot.today
         self.horizon_days = horizon_days
+        self._epoch = self.origin.timestamp() / 60
+        self._dates: dict[int, dt.date] = {}
 
     def local_date(self, at: float) -> dt.date:
         """The factory-local date of an instant."""
-        return (self.origin + dt.timedelta(minutes=at)).astimezone(self.tz).date()
+        # every time zone's offset is a multiple of 15 minutes, so local midnight is always on
+        # a quarter-hour of UTC: instants in one quarter-hour share their local date
+        quarter = math.floor((self._epoch + at) / 15)
+        date = self._dates.get(quarter)
+        if date is None:
+            moment = dt.datetime.fromtimestamp(quarter * 900, dt.timezone.utc)
+            date = self._dates[quarter] = moment.astimezone(self.tz).date()
+        return date
 
     def date(self, at: float | None) -> str:
         """``12 Dec``, with the year when it is not this year."""

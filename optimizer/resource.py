@@ -16,9 +16,9 @@ import bisect
 
 from optimizer.calendar import BACKWARD, EPS, FORWARD, WorkingTime
 
-BLOCK = 64
+BLOCK = 32
 Gap = tuple[float, float]
-LaneMark = tuple[dict[int, "Lane"], list[tuple[int, float, float]]]
+LaneMark = list[tuple[int, float, float]]
 
 
 class Lane:
@@ -37,9 +37,10 @@ class Lane:
         return cls([[(0.0, total)]] if total > EPS else [])
 
     def copy(self) -> Lane:
-        """An independent copy."""
+        """An independent copy. Blocks are shared: :meth:`occupy` and :meth:`vacate` never
+        change a block in place, they replace it."""
         lane = Lane.__new__(Lane)
-        lane.blocks = [block[:] for block in self.blocks]
+        lane.blocks = self.blocks[:]
         lane.firsts = self.firsts[:]
         lane.maxes = self.maxes[:]
         return lane
@@ -75,7 +76,8 @@ class Lane:
     def occupy(self, start: float, end: float) -> None:
         """Remove ``[start, end]`` from the free gaps (it lies inside one of them)."""
         k = max(0, bisect.bisect_right(self.firsts, start + EPS) - 1)
-        block = self.blocks[k]
+        block = self.blocks[k][:]  # copied: other lanes may share the block
+        self.blocks[k] = block
         j = max(0, bisect.bisect_right(block, (start + EPS, float("inf"))) - 1)
         a, b = block[j]
         pieces = [(a, start)] if start - a > EPS else []
@@ -92,7 +94,9 @@ class Lane:
             for i in (k, k + 1):
                 self._refresh(i)
             return
-        self._refresh(k)
+        self.firsts[k] = block[0][0]
+        if b - a >= self.maxes[k] - EPS:  # the largest gap shrank: find the new largest
+            self.maxes[k] = max(y - x for x, y in block)
 
     def _refresh(self, k: int) -> None:
         block = self.blocks[k]
@@ -182,14 +186,16 @@ class LaneFork:
         return own
 
     def mark(self) -> LaneMark:
-        """A copy of this fork's state for :meth:`restore`."""
-        return {wc: lane.copy() for wc, lane in self.own.items()}, self.added[:]
+        """This fork's state for :meth:`restore`: what it had booked so far (cheap: a
+        rollback replays those bookings on fresh copies, and rollbacks are rare)."""
+        return self.added[:]
 
     def restore(self, mark: LaneMark) -> None:
         """Put the fork back in the state of ``mark`` (any number of times)."""
-        own, added = mark
-        self.own = {wc: lane.copy() for wc, lane in own.items()}
-        self.added = added[:]
+        self.own, self.added = {}, []
+        for wc, a, b in mark:
+            self._own(wc).occupy(a, b)
+        self.added = mark[:]
 
     def commit(self, share: float = 1.0) -> None:
         """Make this fork's bookings part of the book; below 1, only the first ``share`` of
