@@ -60,9 +60,10 @@ def odoo(tmp_path):
         yield server, addon
 
 
-def service_for(server, tmp_path, **overrides) -> PlanningService:
+def service_for(server, tmp_path, clock=None, **overrides) -> PlanningService:
     overrides.setdefault("solver", "none")
-    return PlanningService(settings_for(server, tmp_path, **overrides))
+    settings = settings_for(server, tmp_path, **overrides)
+    return PlanningService(settings, clock=clock) if clock else PlanningService(settings)
 
 
 def quotation_line(server) -> tuple[int, int]:
@@ -113,12 +114,15 @@ def test_a_poll_with_nothing_changed_neither_plans_nor_writes(odoo, tmp_path):
 
 def test_an_unchanged_plan_is_not_applied_again_and_keeps_its_key(odoo, tmp_path):
     server, addon = odoo
-    service = service_for(server, tmp_path)
+    # the same data and the same clock: work in progress starts "now", so a moving clock
+    # rightly moves the plan by the seconds that passed
+    moment = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    service = service_for(server, tmp_path, clock=lambda: moment)
     first = service.run_once()
     again = service.run_once(force=True)  # plans once more on the same data
     assert service.metrics.last_poll.outcome == "unchanged"
     assert again.run_key == first.run_key and len(addon.applied) == 1
-    restarted = service_for(server, tmp_path)  # the same store, a new process
+    restarted = service_for(server, tmp_path, clock=lambda: moment)  # same store, new process
     assert restarted.run_once().run_key == first.run_key
     assert restarted.metrics.last_poll.outcome == "unchanged" and len(addon.applied) == 1
 
