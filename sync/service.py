@@ -252,7 +252,7 @@ class PlanningService:
         settings = self.planner_settings()
         with quiet_collector():
             rows = self.store.all_rows()
-            snapshot = build_snapshot(rows, self.reader.user, report.started_at,
+            snapshot = build_snapshot(rows, self.reader.user, _next_minute(report.started_at),
                                       self.settings.company_id)
             result = plan(snapshot, settings)
         data = snapshot_digest(rows, self.reader.user)
@@ -457,3 +457,10 @@ def _order_from_request(request: dict[str, Any], tz: ZoneInfo, today: dt.date) -
                      str(request.get("partner") or ""), "quotation", ordered, tuple(sale_lines),
                      commitment, created,
                      "one" if request.get("picking_policy") == "one" else "direct")
+
+
+def _next_minute(moment: dt.datetime) -> dt.datetime:
+    """The planning clock: the next whole minute. Odoo plans work orders to the minute, and
+    seconds would make every replan of unchanged data a new plan (work in progress starts now)."""
+    whole = moment.replace(second=0, microsecond=0)
+    return whole if whole == moment else whole + dt.timedelta(minutes=1)

@@ -5,6 +5,7 @@ follow from the data and the plan; ``/health`` tells the truth."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 import socket
 import threading
 from typing import Any
@@ -114,15 +115,15 @@ def test_a_poll_with_nothing_changed_neither_plans_nor_writes(odoo, tmp_path):
 
 def test_an_unchanged_plan_is_not_applied_again_and_keeps_its_key(odoo, tmp_path):
     server, addon = odoo
-    # the same data and the same clock: work in progress starts "now", so a moving clock
-    # rightly moves the plan by the seconds that passed
-    moment = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    service = service_for(server, tmp_path, clock=lambda: moment)
+    # the service plans from the next whole minute: start well inside one
+    while dt.datetime.now(dt.timezone.utc).second > 45:
+        time.sleep(1)
+    service = service_for(server, tmp_path)
     first = service.run_once()
     again = service.run_once(force=True)  # plans once more on the same data
     assert service.metrics.last_poll.outcome == "unchanged"
     assert again.run_key == first.run_key and len(addon.applied) == 1
-    restarted = service_for(server, tmp_path, clock=lambda: moment)  # same store, new process
+    restarted = service_for(server, tmp_path)  # the same store, a new process
     assert restarted.run_once().run_key == first.run_key
     assert restarted.metrics.last_poll.outcome == "unchanged" and len(addon.applied) == 1
 
