@@ -40,11 +40,12 @@ class Assembler:
         self.today = self.engine.today
         self.explainer = self.engine.orders.explainer
         self.delivery = self.snapshot.delivery_lead_days * MINUTES_PER_DAY
+        origin = self.snapshot.now.astimezone(UTC)
+        self._base, self._micro = origin.replace(microsecond=0), origin.microsecond / 1e6
 
     def moment(self, at: float) -> dt.datetime:
-        """An instant as an aware UTC datetime, to the second."""
-        return (self.snapshot.now + dt.timedelta(minutes=at)).astimezone(UTC).replace(
-            microsecond=0)
+        """An instant as an aware UTC datetime, to the nearest second."""
+        return self._base + dt.timedelta(seconds=round(at * 60 + self._micro))
 
     def date(self, at: float) -> dt.date:
         """An instant's local date in the factory's time zone."""
@@ -183,15 +184,15 @@ class Assembler:
 
     def load(self, jobs: Iterable[ScheduledJob]) -> list[WorkCenterLoad]:
         """Available and planned hours per work center and local date (committed plan)."""
-        planned: dict[tuple[int, dt.date], float] = defaultdict(float)
+        planned: dict[int, dict[dt.date, float]] = defaultdict(lambda: defaultdict(float))
         factor = self.engine.settings.capacity_factor  # lanes hold work / factor
         for job in jobs:
             if job.quotation_id is not None:
                 continue
             for operation in job.operations:
+                days = planned[operation.workcenter_id]
                 for booking in operation.bookings:
-                    planned[(operation.workcenter_id, booking.date)] += \
-                        booking.hours * job.share * factor
+                    days[booking.date] += booking.hours * job.share * factor
         rows = []
         index = self.engine.index
         for wc_id in sorted(self.engine.times):
@@ -199,9 +200,10 @@ class Assembler:
             tz = ZoneInfo(index.calendars[index.workcenters[wc_id].calendar_id].tz)
             available = dict(time.per_day(self.snapshot.now, tz, time.starts[0], time.ends[-1])) \
                 if time.starts else {}
-            for date in sorted(set(available) | {d for w, d in planned if w == wc_id}):
+            used_on = planned.get(wc_id, {})
+            for date in sorted(set(available) | set(used_on)):
                 hours = available.get(date, 0.0) / 60
-                used = planned.get((wc_id, date), 0.0)
+                used = used_on.get(date, 0.0)
                 if hours > EPS or used > EPS:
                     rows.append(WorkCenterLoad(wc_id, date, round(hours, 4), round(used, 4)))
         return rows

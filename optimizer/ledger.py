@@ -17,7 +17,7 @@ from optimizer.resource import LaneBook, LaneFork, LaneMark
 from optimizer.snapshot import SaleLine, SaleOrder
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Request:
     """One ask: ``quantity`` of a product for ``demand``, from ``instant`` on (forward) or by
     ``instant`` (backward, just in time). ``scenario`` is the quotation an inquiry plans for;
@@ -40,7 +40,7 @@ class Request:
                        self.scenario, self.reserved_for, self.fast_vendor)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Answer:
     """All of a request is there at ``at`` because of ``reason``; ``takes`` are the lots used."""
 
@@ -57,7 +57,7 @@ class Unplannable(Exception):  # noqa: N818 - control flow inside the engine, ne
         self.reason = reason
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class OperationRecord:
     """An operation booked on a lane from ``start`` to ``end`` (instants); ``earliest`` is
     when it could have started (forward) or had to end (backward)."""
@@ -72,7 +72,7 @@ class OperationRecord:
     workorder_id: int | None = None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class JobRecord:
     """Production planned by the engine: an open manufacturing order or a new one."""
 
@@ -92,7 +92,7 @@ class JobRecord:
     ready: float = 0.0  # when its material is there
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class PurchaseRecord:
     """A new purchase: a lot that arrives no sooner than ``earliest`` (now + lead time)."""
 
@@ -105,7 +105,7 @@ class PurchaseRecord:
     min_qty: float = 0.0
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class LineOutcome:
     """How a sale line is served: the lots it takes (what ships when), when all of it is there
     (``at``, None when nothing can come) and ``missing`` quantity that cannot come at all."""

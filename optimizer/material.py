@@ -22,7 +22,7 @@ LotKind = Literal["stock", "supply", "purchase", "production"]
 StockMark = tuple[dict[int, float], dict[int, list["Lot"]], list["Consumption"]]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Lot:
     """``qty`` of one product available from instant ``at`` (minutes after the snapshot)."""
 
@@ -37,7 +37,7 @@ class Lot:
     ref_id: int | None = None  # the purchase order line an open supply lot comes from
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Consumption:
     """``qty`` of ``lot`` used by ``demand`` at ``at`` (set once the consumer is scheduled)."""
 

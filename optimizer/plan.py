@@ -89,7 +89,7 @@ class PlannerSettings:
             raise ValueError(f"mip_gap must be in [0, 1), got {self.mip_gap}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DemandRef:
     """The demand a schedule, purchase or delivery serves (pegging)."""
 
@@ -100,7 +100,7 @@ class DemandRef:
     quantity: float = 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinePromise:
     """The promise for one line. ``promise_date`` is when all of it can be delivered (or,
     when part can never come within the horizon, when the rest can); ``shipments`` says what
@@ -139,7 +139,7 @@ class OrderPromise:
     reason_data: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Booking:
     """Working hours an operation takes on one local date."""
 
@@ -147,7 +147,7 @@ class Booking:
     hours: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScheduledOperation:
     """A work order on its lane from ``start_at`` to ``finish_at`` (aware datetimes), which
     is ``hours`` of working time; ``bookings`` splits them by local date."""
@@ -172,7 +172,7 @@ class ScheduledOperation:
         return self.bookings[-1].date if self.bookings else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScheduledJob:
     """Production of ``quantity`` of a product: an open manufacturing order (with its id) or
     a planned one. Components are consumed on ``start``; the product is available on ``finish``.
@@ -227,7 +227,7 @@ class PurchaseSuggestion:
     group: str = ""  # vendor and ISO week: suggestions to put on one purchase order
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Delivery:
     """What ships for a line at ``at``."""
 
@@ -241,7 +241,7 @@ class Delivery:
     at: dt.datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorkCenterLoad:
     """Available and planned working hours of a work center on one local date."""
 

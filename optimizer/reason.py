@@ -32,7 +32,7 @@ ReasonKind = Literal[
 KINDS: tuple[str, ...] = ReasonKind.__args__  # type: ignore[attr-defined]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     """Why something is ready at instant ``at`` (minutes after the snapshot), or, with ``at``
     None, why it cannot be. Which fields matter depends on ``kind`` (see :data:`ReasonKind`)."""

@@ -121,10 +121,11 @@ def bring_forward(assembler: Assembler) -> list[BringForward]:
                            outcome.quantity)
         earliest, serves = wanted.get(line.id, (target, []))
         wanted[line.id] = (min(earliest, target), [*serves, demand])
+    by_id = {line.id: line for line in assembler.snapshot.purchase_lines}
     result = []
     for line_id in sorted(wanted):
         target, serves = wanted[line_id]
-        line = next(p for p in assembler.snapshot.purchase_lines if p.id == line_id)
+        line = by_id[line_id]
         wanted_date = assembler.date(target - assembler.engine.settings.purchase_safety_days
                                      * MINUTES_PER_DAY)
         result.append(BringForward(line.id, line.order_name, line.product_id, line.vendor_id,
