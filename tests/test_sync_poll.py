@@ -5,9 +5,9 @@ follow from the data and the plan; ``/health`` tells the truth."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 import socket
 import threading
+import time
 from typing import Any
 
 import pytest
