@@ -3,6 +3,7 @@ hold the API, a request must arrive in time, every refused body gets exactly one
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -83,10 +84,8 @@ class SlowClients:
     def _drip(self) -> None:
         while not self.stopped.wait(self.every):
             for conn in self.connections:
-                try:
+                with contextlib.suppress(OSError):
                     conn.send(b"X")
-                except OSError:
-                    pass
 
     def closed_by_server(self) -> int:
         closed = 0
