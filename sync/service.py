@@ -21,7 +21,7 @@ from sync.build import build_snapshot, m2o_id, m2o_name
 from sync.config import ConfigError, Settings
 from sync.odoo import OdooClient, OdooError, server_version
 from sync.payload import build_payload, odoo_datetime, order_payload
-from sync.reader import OdooReader, Progress, ReadReport, snapshot_digest
+from sync.reader import SPECS, OdooReader, Progress, ReadReport, snapshot_digest
 from sync.runs import plan_digest, run_key
 from sync.state import StateStore
 from sync.worktime import working_time_between
@@ -284,7 +284,8 @@ class PlanningService:
                 answer = self.client.call(APPLY_MODEL, "apply_plan", payload)
             except OdooError as error:
                 self.store.finish_run(key, "failed", 0.0, error=str(error))
-                if f"Object {APPLY_MODEL} doesn't exist" in str(error):
+                if (f"Object {APPLY_MODEL} doesn't exist" in str(error)
+                        or f"the model {APPLY_MODEL!r} does not exist" in str(error)):
                     raise OdooError(
                         f"{error} - is the addon sale_capacity_promise installed in "
                         f"database {self.settings.odoo_db}?") from error
@@ -410,6 +411,9 @@ class PlanningService:
     def _order_from_odoo(self, order_id: int) -> dict[str, Any]:
         """The quotation as Odoo has it, in the ``/quote`` body's shape."""
         try:
+            # the unit field as this series names it (19: product_uom_id)
+            uom_field = self.reader.resolve(SPECS["sale.order.line"]).get("product_uom",
+                                                                          "product_uom")
             orders = self.client.search_read(
                 "sale.order", [("id", "=", order_id)],
                 ["name", "partner_id", "date_order", "commitment_date", "picking_policy",
@@ -418,7 +422,7 @@ class PlanningService:
                 raise QuoteError(f"sale order {order_id} does not exist in Odoo", 404)
             lines = self.client.search_read(
                 "sale.order.line", [("order_id", "=", order_id), ("display_type", "=", False)],
-                ["product_id", "product_uom_qty", "product_uom", "customer_lead"],
+                ["product_id", "product_uom_qty", uom_field, "customer_lead"],
                 order="sequence, id")
         except OdooError as error:
             log.warning("quote: cannot read sale order %d: %s", order_id, error)
@@ -431,7 +435,7 @@ class PlanningService:
             "picking_policy": row.get("picking_policy"),
             "lines": [{"line_id": line["id"], "product_id": m2o_id(line.get("product_id")),
                        "quantity": line.get("product_uom_qty"),
-                       "uom_id": m2o_id(line.get("product_uom")),
+                       "uom_id": m2o_id(line.get(uom_field)),
                        "customer_lead": line.get("customer_lead")} for line in lines
                       if m2o_id(line.get("product_id"))],
         }
