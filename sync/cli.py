@@ -20,6 +20,7 @@ from optimizer.snapshot import SaleLine, SaleOrder
 from sync import logs
 from sync.config import ConfigError, Settings, load_settings
 from sync.odoo import OdooError
+from sync.runs import RunError
 from sync.state import StateError
 
 if TYPE_CHECKING:
@@ -200,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into head or less that closed early
         sys.stderr.close()
         return 0
-    except (ConfigError, OdooError, StateError, SnapshotError) as error:
+    except (ConfigError, OdooError, StateError, SnapshotError, RunError) as error:
         print(f"capacity-promise {args.command}: {error}", file=sys.stderr)
         return 1
     return code
