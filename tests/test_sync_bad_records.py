@@ -29,7 +29,7 @@ def used(dataset, model: str) -> int:
         "mrp.bom": lambda r: r["id"] in {op["bom_id"] for op in routing},
         "mrp.workorder": lambda r: r["state"] not in ("done", "cancel"),
     }.get(model, lambda r: True)
-    records = dataset.model(model.split(":")[0]).records.values()
+    records = dataset.model(model.split(":", maxsplit=1)[0]).records.values()
     if model == "sale.order.line":
         quotation = used(dataset, "sale.order:quotation")
         return dataset.get("sale.order", quotation)["order_line"][0]
