@@ -103,7 +103,8 @@ class JsonRpcConnector(odoolib.JsonRPCConnector):
 POSITIONAL: dict[str, tuple[str, ...]] = {
     "search": ("domain",), "search_count": ("domain",), "search_read": ("domain",),
     "fields_get": ("allfields",), "create": ("vals_list",), "read": ("ids", "fields"),
-    "write": ("ids", "vals"), "unlink": ("ids",), "apply_plan": ("payload",),
+    "write": ("ids", "vals"), "unlink": ("ids",), "default_get": ("fields",),
+    "apply_plan": ("payload",),
     "get_service_settings": (), "context_get": (),
 }
 
