@@ -157,7 +157,11 @@ class Json2Transport:
         response = self._http.post(f"/json/2/{model}/{method}", json=body)
         if response.status_code >= 400:
             raise _json2_error(response)
-        return response.json()
+        result = response.json()
+        if method == "create" and isinstance(body.get("vals_list"), dict) and \
+                isinstance(result, list) and len(result) == 1:
+            return result[0]  # one record's values give its id, as over XML-RPC
+        return result
 
     def close(self) -> None:
         self._http.close()
