@@ -107,18 +107,18 @@ class StockFork:
 
     def add(self, lot: Lot) -> None:
         """A new lot (planned output or a new purchase)."""
-        self.new_lots.setdefault(lot.product_id, []).append(lot)
+        # a new list, never appended to: marks share the lists (copy on write)
+        self.new_lots[lot.product_id] = [*self.new_lots.get(lot.product_id, ()), lot]
 
     def mark(self) -> StockMark:
         """A copy of this fork's state for :meth:`restore`."""
-        return (dict(self.taken), {p: lots[:] for p, lots in self.new_lots.items()},
-                self.consumptions[:])
+        return dict(self.taken), dict(self.new_lots), self.consumptions[:]
 
     def restore(self, mark: StockMark) -> None:
         """Put the fork back in the state of ``mark`` (any number of times)."""
         taken, new_lots, consumptions = mark
         self.taken = dict(taken)
-        self.new_lots = {p: lots[:] for p, lots in new_lots.items()}
+        self.new_lots = dict(new_lots)
         self.consumptions[:] = consumptions
 
     def commit(self, share: float = 1.0) -> None:

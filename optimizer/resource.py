@@ -18,7 +18,8 @@ from optimizer.calendar import BACKWARD, EPS, FORWARD, WorkingTime
 
 BLOCK = 32
 Gap = tuple[float, float]
-LaneMark = list[tuple[int, float, float]]
+# a fork's lanes (copies sharing their blocks) and the bookings it made, at one moment
+LaneMark = tuple[dict[int, "Lane"], list[tuple[int, float, float]]]
 
 
 class Lane:
@@ -186,16 +187,17 @@ class LaneFork:
         return own
 
     def mark(self) -> LaneMark:
-        """This fork's state for :meth:`restore`: what it had booked so far (cheap: a
-        rollback replays those bookings on fresh copies, and rollbacks are rare)."""
-        return self.added[:]
+        """This fork's state for :meth:`restore`: a copy of each lane it booked (a copy
+        shares the lane's blocks, so it costs a few list copies) and its bookings so far.
+        Replaying the bookings instead made a rollback cost all the bookings of a quote's
+        earlier lines, and a quote's cost quadratic in its lines."""
+        return {wc: lane.copy() for wc, lane in self.own.items()}, self.added[:]
 
     def restore(self, mark: LaneMark) -> None:
         """Put the fork back in the state of ``mark`` (any number of times)."""
-        self.own, self.added = {}, []
-        for wc, a, b in mark:
-            self._own(wc).occupy(a, b)
-        self.added = mark[:]
+        lanes, added = mark
+        self.own = {wc: lane.copy() for wc, lane in lanes.items()}
+        self.added = added[:]
 
     def commit(self, share: float = 1.0) -> None:
         """Make this fork's bookings part of the book; below 1, only the first ``share`` of

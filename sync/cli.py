@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
                              help="a file of CAPACITY_PROMISE_*=value lines (the environment "
                                   "wins)")
         command.add_argument("-v", "--verbose", action="store_true", help="log more")
+        command.add_argument("--rebuild-state", action="store_true",
+                             help="empty the service's state store first (it is a cache of "
+                                  "Odoo: everything is read again); for a damaged store")
     return parser
 
 
@@ -94,18 +97,22 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _service(settings: Settings, progress: bool = False) -> PlanningService:
+def _service(settings: Settings, progress: bool = False,
+             rebuild_state: bool = False) -> PlanningService:
     from sync.service import PlanningService
 
     def show(model: str, count: int) -> None:
         print(f"\r  reading {model}: {count} records", end="", file=sys.stderr, flush=True)
 
-    return PlanningService(settings, progress=show if progress else None)
+    from sync.state import StateStore
+
+    store = StateStore(settings.state_url, rebuild=rebuild_state)
+    return PlanningService(settings, store=store, progress=show if progress else None)
 
 
 def run_sync(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    service = _service(settings, progress=sys.stderr.isatty())
+    service = _service(settings, progress=sys.stderr.isatty(), rebuild_state=args.rebuild_state)
     current = service.run_once(write=not args.dry_run)
     summary = current.plan.summary()
     outcome = service.metrics.last_poll.outcome if service.metrics.last_poll else ""
@@ -125,7 +132,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from sync.server import serve
 
     settings = _settings(args)
-    service = _service(settings)
+    service = _service(settings, rebuild_state=args.rebuild_state)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -140,7 +147,7 @@ def run_quote(args: argparse.Namespace) -> int:
     from sync.service import QuoteError
 
     settings = _settings(args)
-    service = _service(settings, progress=sys.stderr.isatty())
+    service = _service(settings, progress=sys.stderr.isatty(), rebuild_state=args.rebuild_state)
     service.client.connect()
     if args.order.isdigit():
         order_id = int(args.order)

@@ -68,6 +68,10 @@ class Settings:
     http_header_timeout: float = 10.0
     http_request_timeout: float = 30.0
     quote_max_lines: int = 2000
+    # what one plan may take on: a longer horizon is planned over this many days; a larger
+    # snapshot is refused (memory grows with both)
+    max_horizon_days: int = 730
+    max_snapshot_records: int = 1_000_000
     poll_interval: float = 300.0
     replan_interval: float = 900.0
     overlap_seconds: float = 120.0

@@ -160,6 +160,12 @@ class PlanningService:
         except OdooError as error:
             log.warning("cannot read the addon's settings, using defaults: %s", error)
         horizon = self.settings.horizon_days or int(from_odoo.get("horizon_days") or 180)
+        if horizon > self.settings.max_horizon_days:
+            # a plan's memory and time grow with its horizon: 365,000 days took 2.4 GB
+            log.warning("planning horizon of %d days is above CAPACITY_PROMISE_MAX_HORIZON_DAYS"
+                        " (%d): planned over %d days", horizon,
+                        self.settings.max_horizon_days, self.settings.max_horizon_days)
+            horizon = self.settings.max_horizon_days
         hold_setting = self.settings.quotations_hold_capacity.lower()
         hold = (hold_setting == "true") if hold_setting else \
             bool(from_odoo.get("quotations_hold_capacity"))
@@ -203,7 +209,7 @@ class PlanningService:
                 else:
                     current, outcome = self._plan_and_apply(report, write, reason)
                     key = current.run_key
-            except (OdooError, SnapshotError) as error:
+            except (OdooError, SnapshotError, RunError) as error:
                 self._count_failure(error, str(error), mark, calls, records, key)
                 raise
             except Exception as error:  # a bug: counted and reported like any failed run
@@ -298,6 +304,12 @@ class PlanningService:
         settings = self.planner_settings()
         with quiet_collector():
             rows = self.store.all_rows()
+            size = sum(len(model_rows) for model_rows in rows.values())
+            if size > self.settings.max_snapshot_records:
+                raise RunError(f"Odoo holds {size} records to plan, more than "
+                               f"CAPACITY_PROMISE_MAX_SNAPSHOT_RECORDS "
+                               f"({self.settings.max_snapshot_records}); raise it if this "
+                               "machine has the memory for it")
             snapshot = build_snapshot(rows, self.reader.user, _next_minute(report.started_at),
                                       self.settings.company_id)
             result = plan(snapshot, settings)

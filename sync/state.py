@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import time
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -25,6 +28,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
 
@@ -63,19 +69,109 @@ meta = Table(
 )
 
 
+REBUILD_HINT = ("it only caches what was read from Odoo: start again with --rebuild-state "
+                "to empty it and read everything from Odoo again")
+
+
 class StateError(RuntimeError):
-    """The store cannot be used (unreachable, or it belongs to another Odoo)."""
+    """The store cannot be used (unreachable, damaged, or it belongs to another Odoo); the
+    message is one sentence that says what to do."""
 
 
 class StateStore:
-    """Records by model and id with their ``write_date``, per-model read cursors, plan runs."""
+    """Records by model and id with their ``write_date``, per-model read cursors, plan runs.
 
-    def __init__(self, url: str):
+    Two services starting at once on a new store both succeed (tables and the first rows are
+    created so that the loser of a race finds the winner's); a damaged store (not a
+    database, a broken row, a missing folder) is refused with :class:`StateError`, and
+    ``rebuild=True`` empties it (a SQLite file that is not a database is replaced)."""
+
+    def __init__(self, url: str, rebuild: bool = False):
         self.url = url
-        self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
+        try:
+            self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
+        except (SQLAlchemyError, ValueError) as error:
+            raise StateError(f"the state store URL {url!r} cannot be used ({error}); set "
+                             "CAPACITY_PROMISE_STATE_URL to a SQLAlchemy URL") from error
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
+            self._check_folder()
+        if rebuild:
+            self._rebuild()
+        try:
+            self._create_tables()
+            self.verify()
+        except StateError:
+            self.engine.dispose()
+            raise
+        except SQLAlchemyError as error:
+            self.engine.dispose()
+            raise StateError(f"the state store {self.describe()} cannot be read "
+                             f"({_cause(error)}); {REBUILD_HINT}") from error
+
+    def _sqlite_path(self) -> Path | None:
+        database = self.engine.url.database
+        return Path(database) if database and database != ":memory:" else None
+
+    def _check_folder(self) -> None:
+        path = self._sqlite_path()
+        if path is not None and not path.parent.is_dir():
+            raise StateError(f"the folder {path.parent} of the state store does not exist; "
+                             "create it or set CAPACITY_PROMISE_STATE_URL to another place")
+
+    def _create_tables(self) -> None:
+        """Create what is missing; a table another process created meanwhile is no error."""
+        for attempt in range(5):
+            try:
+                metadata.create_all(self.engine)
+                return
+            except (OperationalError, ProgrammingError, IntegrityError) as error:
+                if "already exists" not in str(error) and "duplicate" not in str(
+                        error).lower() or attempt == 4:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+
+    def verify(self) -> None:
+        """Refuse a damaged store: the database's own check, and every stored row readable."""
+        with self.engine.connect() as connection:
+            if self.engine.dialect.name == "sqlite":
+                result = connection.exec_driver_sql("PRAGMA quick_check").scalar()
+                if result != "ok":
+                    raise StateError(f"the state store {self.describe()} is damaged "
+                                     f"({result}); {REBUILD_HINT}")
+            for model, record_id, data in connection.execute(
+                    select(records.c.model, records.c.record_id, records.c.data)):
+                try:
+                    row = json.loads(data)
+                except (TypeError, ValueError):
+                    row = None
+                if not isinstance(row, dict) or row.get("id") != record_id:
+                    raise StateError(f"the state store {self.describe()} is damaged (record "
+                                     f"{model} {record_id} is unreadable); {REBUILD_HINT}")
+            for key, value in connection.execute(select(meta.c.key, meta.c.value)):
+                if key == "odoo":
+                    continue
+                try:
+                    json.loads(value)
+                except (TypeError, ValueError):
+                    if key != "schema":
+                        raise StateError(f"the state store {self.describe()} is damaged "
+                                         f"(value {key!r} is unreadable); {REBUILD_HINT}"
+                                         ) from None
+
+    def _rebuild(self) -> None:
+        """Empty the store; a SQLite file that is not a database at all is replaced."""
+        path = self._sqlite_path()
+        try:
+            metadata.drop_all(self.engine)
+        except SQLAlchemyError:
+            if path is None:
+                raise
+            self.engine.dispose()
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        log.warning("state store %s emptied: everything is read from Odoo again",
+                    self.describe())
 
     def describe(self) -> str:
         """The store's address without any password."""
@@ -85,11 +181,12 @@ class StateStore:
         """Tie the store to one Odoo database; refuse one that holds another's records."""
         identity = f"{odoo_url.rstrip('/')}#{odoo_db}"
         with self.engine.begin() as connection:
+            # the first of two starts at once writes the identity; the other reads it
+            for key, value in (("odoo", identity), ("schema", SCHEMA_VERSION)):
+                connection.execute(self._insert(meta).values(key=key, value=value)
+                                   .on_conflict_do_nothing(index_elements=[meta.c.key]))
             row = connection.execute(select(meta.c.value).where(meta.c.key == "odoo")).first()
-            if row is None:
-                connection.execute(meta.insert().values(key="odoo", value=identity))
-                connection.execute(meta.insert().values(key="schema", value=SCHEMA_VERSION))
-            elif row.value != identity:
+            if row is not None and row.value != identity:
                 raise StateError(f"the state store {self.describe()} holds data of "
                                  f"{row.value.split('#')[0]} (database {row.value.split('#')[1]})"
                                  f"; use another CAPACITY_PROMISE_STATE_URL or empty it")
@@ -106,8 +203,7 @@ class StateStore:
         stored = self._stored(model, [value["record_id"] for value in values])
         changed = sum(1 for value in values
                       if _content(stored.get(value["record_id"])) != _content(value["data"]))
-        dialect = self.engine.dialect.name
-        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(records)
+        insert = self._insert(records)
         statement = insert.on_conflict_do_update(
             index_elements=[records.c.model, records.c.record_id],
             set_={"write_date": insert.excluded.write_date, "data": insert.excluded.data})
@@ -171,10 +267,10 @@ class StateStore:
     def set_meta(self, key: str, value: Any) -> None:
         """Keep a small JSON value between runs."""
         text = json.dumps(value, sort_keys=True, default=str)
+        insert = self._insert(meta).values(key=key, value=text)
         with self.engine.begin() as connection:
-            done = connection.execute(update(meta).where(meta.c.key == key).values(value=text))
-            if not done.rowcount:
-                connection.execute(meta.insert().values(key=key, value=text))
+            connection.execute(insert.on_conflict_do_update(index_elements=[meta.c.key],
+                                                            set_={"value": text}))
 
     # -- cursors ----------------------------------------------------------------------------
     def cursor(self, model: str) -> str | None:
@@ -186,18 +282,14 @@ class StateStore:
 
     def set_cursor(self, model: str, write_date: str, full: bool = False) -> None:
         now = dt.datetime.now(dt.timezone.utc)
+        values: dict[str, Any] = {"write_date": write_date}
+        if full:
+            values["full_read_at"] = now
+        insert = self._insert(cursors).values(model=model, write_date=write_date,
+                                              full_read_at=now)
         with self.engine.begin() as connection:
-            exists = connection.execute(select(cursors.c.model)
-                                        .where(cursors.c.model == model)).first()
-            if exists is None:
-                connection.execute(cursors.insert().values(model=model, write_date=write_date,
-                                                           full_read_at=now))
-            else:
-                values: dict[str, Any] = {"write_date": write_date}
-                if full:
-                    values["full_read_at"] = now
-                connection.execute(update(cursors).where(cursors.c.model == model)
-                                   .values(**values))
+            connection.execute(insert.on_conflict_do_update(index_elements=[cursors.c.model],
+                                                            set_=values))
 
     def reset(self) -> None:
         """Forget every record and cursor: the next read is a full one."""
@@ -209,15 +301,12 @@ class StateStore:
     def start_run(self, run_key: str, started_at: dt.datetime) -> None:
         """Record a run; the same key again (the same plan, computed again within the same
         second) starts that record over."""
+        insert = self._insert(runs).values(run_key=run_key, started_at=started_at,
+                                           status="running")
         with self.engine.begin() as connection:
-            exists = connection.execute(select(runs.c.run_key)
-                                        .where(runs.c.run_key == run_key)).first()
-            if exists is None:
-                connection.execute(runs.insert().values(run_key=run_key, started_at=started_at,
-                                                        status="running"))
-            else:
-                connection.execute(update(runs).where(runs.c.run_key == run_key).values(
-                    started_at=started_at, status="running", error=None))
+            connection.execute(insert.on_conflict_do_update(
+                index_elements=[runs.c.run_key],
+                set_={"started_at": started_at, "status": "running", "error": None}))
 
     def finish_run(self, run_key: str, status: str, seconds: float,
                    summary: dict[str, Any] | None = None, error: str | None = None) -> None:
@@ -235,6 +324,17 @@ class StateStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def _insert(self, table: Table) -> Any:
+        """An INSERT that can say what to do on a conflict (SQLite and PostgreSQL)."""
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table)
+
+
+def _cause(error: SQLAlchemyError) -> str:
+    """The database's own words, without SQLAlchemy's statement and background link."""
+    original = getattr(error, "orig", None)
+    return str(original or error).splitlines()[0][:200]
 
 
 def _content(data: str | None) -> Any:

@@ -107,3 +107,24 @@ def test_the_poll_loop_counts_a_crash_and_goes_on(odoo_with, tmp_path, monkeypat
     loop.run()
     assert loop.failures == 2 and service.metrics.runs["failed"] == 2
     assert "OverflowError: date" in service.last_error
+
+
+@pytest.mark.parametrize("odoo_with", [AddonStub], indirect=True)
+def test_a_huge_horizon_is_planned_over_the_limit(odoo_with, tmp_path):
+    server, addon = odoo_with
+    addon.settings["horizon_days"] = 365_000
+    service = PlanningService(settings_for(server, tmp_path, solver="none"))
+    assert service.planner_settings().horizon_days == service.settings.max_horizon_days
+    service.run_once()
+    assert addon.applied
+
+
+@pytest.mark.parametrize("odoo_with", [AddonStub], indirect=True)
+def test_a_snapshot_over_the_limit_is_a_failed_run_saying_so(odoo_with, tmp_path):
+    server, addon = odoo_with
+    service = PlanningService(settings_for(server, tmp_path, solver="none",
+                                           max_snapshot_records=50))
+    with pytest.raises(RunError, match="CAPACITY_PROMISE_MAX_SNAPSHOT_RECORDS"):
+        service.run_once()
+    assert health(service)[0] == 503
+    assert [p["status"] for p in addon.applied] == ["failed"]

@@ -8,10 +8,10 @@ from odoo.tools.misc import format_datetime
 
 from .. import plan_payload
 from ..compat import same_uom_kind, unique
+from .write_guard import SERVICE_GROUP, check_planner_write
 
 _logger = logging.getLogger(__name__)
 
-SERVICE_GROUP = "sale_capacity_promise.group_capacity_promise_service"
 # at most this many reference errors are listed when a plan is refused
 MAX_LISTED_ERRORS = 20
 
@@ -97,6 +97,17 @@ class CapacityPlannerRun(models.Model):
         "unique(run_key)",
         "A planner run with this key already exists.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_planner_write(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # a run's snapshot orders every later apply (a future one would make Odoo
+        # ignore them all): only the service records runs
+        check_planner_write(self, [vals])
+        return super().write(vals)
 
     @api.depends("started_at", "finished_at")
     def _compute_duration_seconds(self):

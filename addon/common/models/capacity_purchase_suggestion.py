@@ -3,10 +3,11 @@
 from collections import defaultdict
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..compat import aggregator, unique, uom_field
 from .write_changes import differs
+from .write_guard import check_planner_write
 
 MANAGER_GROUP = "sale_capacity_promise.group_capacity_promise_manager"
 PEG_FIELDS = ("kind", "sale_order_id", "production_id", "quantity")
@@ -106,6 +107,44 @@ class CapacityPurchaseSuggestion(models.Model):
         "unique(company_id, key)",
         "A purchase suggestion with this key already exists in this company.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_planner_write(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # states change through the actions, which check the user's group
+        check_planner_write(self, [vals])
+        return super().write(vals)
+
+    @api.constrains("state", "purchase_line_id")
+    def _check_purchase_line(self):
+        """An ordered suggestion is ordered on an RFQ line of its product, from its
+        vendor, in its company: the next sync counts that line as supply."""
+        for suggestion in self.filtered(lambda s: s.state == "ordered"):
+            line = suggestion.purchase_line_id
+            if not line:
+                raise ValidationError(
+                    _("An ordered suggestion needs the RFQ line it was ordered on.")
+                )
+            if (
+                line.product_id != suggestion.product_id
+                or line.order_id.partner_id.commercial_partner_id
+                != suggestion.partner_id.commercial_partner_id
+                or line.company_id != suggestion.company_id
+                or line.order_id.state == "cancel"
+            ):
+                raise ValidationError(
+                    _(
+                        "Suggestion %(suggestion)s cannot be ordered on line %(line)s of "
+                        "%(order)s: it is not an open RFQ line of the same product, "
+                        "vendor and company.",
+                        suggestion=suggestion.display_name,
+                        line=line.display_name,
+                        order=line.order_id.name,
+                    )
+                )
 
     @api.depends("peg_ids.sale_order_id", "peg_ids.production_id")
     def _compute_served_orders(self):
@@ -256,7 +295,10 @@ class CapacityPurchaseSuggestion(models.Model):
             )
         )
         for suggestion, purchase_line in zip(self, purchase_lines, strict=True):
-            suggestion.write({"state": "ordered", "purchase_line_id": purchase_line.id})
+            # the buyer's action: the lines were created under the buyer's own rights
+            suggestion.sudo().write(
+                {"state": "ordered", "purchase_line_id": purchase_line.id}
+            )
         return purchase_order
 
     def _prepare_purchase_order_values(self, vendor, company):
@@ -309,7 +351,7 @@ class CapacityPurchaseSuggestion(models.Model):
 
     def action_dismiss(self):
         self._check_manager()
-        self.filtered(lambda s: s.state == "open").write({"state": "dismissed"})
+        self.filtered(lambda s: s.state == "open").sudo().write({"state": "dismissed"})
 
     def action_reopen(self):
         """Reopen dismissed suggestions, and ordered ones whose RFQ line was
@@ -325,7 +367,7 @@ class CapacityPurchaseSuggestion(models.Model):
                     )
                 )
             )
-        ).write({"state": "open", "purchase_line_id": False})
+        ).sudo().write({"state": "open", "purchase_line_id": False})
 
     def _check_manager(self):
         if not self.env.user.has_group(MANAGER_GROUP):

@@ -15,6 +15,7 @@ from .. import plan_payload
 from ..compat import uom_field
 from .capacity_reason import WORKCENTER_KINDS, cause_of, load_reason
 from .write_changes import differs, write_grouped
+from .write_guard import check_planner_write, check_user_may_write
 
 _logger = logging.getLogger(__name__)
 
@@ -82,8 +83,31 @@ _NO_PROMISE = {
 }
 
 
+# what only the planning service writes (the addon's actions write them as superuser)
+PROMISE_FIELDS = frozenset(
+    (
+        "capacity_promise_date",
+        "capacity_planned_status",
+        "capacity_reason",
+        "capacity_reason_data",
+        "capacity_computed_at",
+        "capacity_lines_changed_at",
+        "capacity_run_id",
+    )
+)
+
+
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_planner_write(self, vals_list, PROMISE_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_planner_write(self, [vals], PROMISE_FIELDS)
+        return super().write(vals)
 
     capacity_promise_date = fields.Date(
         string="Promised Date",
@@ -455,7 +479,9 @@ class SaleOrder(models.Model):
 
     def _write_capacity_quote(self, quote):
         self.ensure_one()
-        self.write(
+        # whoever may write the order may store the service's answer to their inquiry
+        check_user_may_write(self)
+        self.sudo().write(
             {
                 "capacity_promise_date": quote.promise_date or False,
                 "capacity_planned_status": quote.status,
@@ -469,7 +495,7 @@ class SaleOrder(models.Model):
         promises = {line.line_id: line for line in quote.lines}
         for line in self.order_line.filtered(lambda line: not line.display_type):
             promise = promises.get(line.id)
-            line.write(
+            line.sudo().write(
                 {
                     "capacity_promise_date": promise and promise.promise_date or False,
                     "capacity_status": promise and promise.status or False,

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 
 from .sale_order import PROMISE_STATUSES
 from .write_changes import changed, write_grouped
+from .write_guard import check_planner_write
 
 # changing one of these makes the order's promise stale (the unit is product_uom
 # up to 18, product_uom_id from 19)
@@ -51,6 +52,7 @@ class SaleOrderLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_planner_write(self, vals_list, _NO_PROMISE)
         lines = super().create(vals_list)
         lines.filtered(
             lambda line: not line.display_type
@@ -58,6 +60,7 @@ class SaleOrderLine(models.Model):
         return lines
 
     def write(self, vals):
+        check_planner_write(self, [vals], _NO_PROMISE)
         result = super().write(vals)
         if any(name in vals for name in CAPACITY_RELEVANT_FIELDS):
             self.filtered(

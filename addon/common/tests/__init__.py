@@ -6,3 +6,4 @@ from . import test_stale
 from . import test_planner_screens
 from . import test_reason_text
 from . import test_settings
+from . import test_write_guard

@@ -1,0 +1,1 @@
+../../../common/models/write_guard.py

@@ -1,0 +1,1 @@
+../../../common/tests/test_write_guard.py
