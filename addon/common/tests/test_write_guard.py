@@ -84,9 +84,11 @@ class TestWriteGuard(CapacityPromiseCase):
                 }
             )
 
-    def test_the_service_still_writes_promises(self):
-        self.order.with_user(self.service).write({"capacity_reason": "from the plan"})
-        self.assertEqual(self.order.capacity_reason, "from the plan")
+    def test_the_services_plan_still_writes_promises(self):
+        # the service user may not write orders itself: apply_plan checks and writes
+        self.assertEqual(self.order.capacity_run_id, self.planner_run)
+        self.assertTrue(self.order.capacity_promise_date)
+        self.assertEqual(self.bolt_suggestion.run_id, self.planner_run)
 
     def test_planner_runs_are_written_only_by_the_service(self):
         future = fields.Datetime.now() + timedelta(days=3650)
