@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from optimizer import PlannerSettings, SnapshotError, plan, quote
+from optimizer import PlannerSettings, SnapshotError, plan, quote, requote
 from optimizer.plan import Plan
 from optimizer.snapshot import SaleLine, SaleOrder, Snapshot
-from sync.build import build_snapshot, local_date, m2o_id, m2o_name, utc_datetime
+from sync.build import Rows, build_snapshot, local_date, m2o_id, m2o_name, utc_datetime
 from sync.config import ConfigError, Settings
 from sync.odoo import OdooClient, OdooError, server_version
 from sync.payload import build_payload, odoo_datetime, order_payload
@@ -28,6 +28,8 @@ from sync.worktime import working_time_between
 log = logging.getLogger(__name__)
 
 APPLY_MODEL = "capacity.planner.run"
+# a change only here may be a quotation's alone: re-quoted, not planned again (see _planned)
+SALES = {"sale.order", "sale.order.line"}
 
 
 @contextlib.contextmanager
@@ -195,6 +197,8 @@ class PlanningService:
                 else:
                     current, outcome = self._plan_and_apply(report, write, reason)
                     key = current.run_key
+                    if "requote" in current.plan.timings:
+                        reason += "; only the quotations planned again"
             except (OdooError, SnapshotError) as error:
                 seconds = time.perf_counter() - mark
                 self.last_error = str(error)
@@ -229,15 +233,19 @@ class PlanningService:
         on days off nothing passes and an idle Odoo is left alone. Between such runs a quote
         may count at most ``replan_interval`` of working time that is already past.
         """
-        current = self.current
-        if current is None:
+        if self.current is None:
             return "first plan"
         if report.changed:
             return "Odoo changed: " + ", ".join(sorted(
                 {*(k for k, n in report.read.items() if n),
                  *(k for k, n in report.removed.items() if n)}))
+        return self._clock_reason()
+
+    def _clock_reason(self) -> str:
+        """Why the clock alone makes the current plan out of date, or ""."""
+        assert self.current is not None
         now = self.clock()
-        snapshot = current.snapshot
+        snapshot = self.current.snapshot
         tz = ZoneInfo(snapshot.timezone)
         if now.astimezone(tz).date() != snapshot.now.astimezone(tz).date():
             return "a new day"
@@ -247,17 +255,38 @@ class PlanningService:
             return f"{age / 60:.0f} minutes of working time passed"
         return ""
 
+    def _planned(self, rows: Rows, report: ReadReport,
+                 settings: PlannerSettings) -> tuple[Snapshot, Plan]:
+        """The snapshot and its plan. When only quotations changed (and the clock has not
+        made the current plan out of date), they alone are planned again, on the current
+        plan's clock (:func:`optimizer.requote`: the plan a full run gives on that clock);
+        otherwise everything is planned from the next whole minute."""
+        current = self.current
+        only_sales = report.changed and {
+            key for key, count in (*report.read.items(), *report.removed.items()) if count
+        } <= SALES
+        if current is not None and only_sales and current.plan.settings == settings and \
+                not self._clock_reason():
+            snapshot = build_snapshot(rows, self.reader.user, current.snapshot.now,
+                                      self.settings.company_id)
+            result = requote(current.plan, snapshot)
+            if result is not None:
+                return snapshot, result
+        snapshot = build_snapshot(rows, self.reader.user, _next_minute(report.started_at),
+                                  self.settings.company_id)
+        return snapshot, plan(snapshot, settings)
+
     def _plan_and_apply(self, report: ReadReport, write: bool,
                         reason: str) -> tuple[CurrentPlan, str]:
         settings = self.planner_settings()
         with quiet_collector():
             rows = self.store.all_rows()
-            snapshot = build_snapshot(rows, self.reader.user, _next_minute(report.started_at),
-                                      self.settings.company_id)
-            result = plan(snapshot, settings)
+            snapshot, result = self._planned(rows, report, settings)
         data = snapshot_digest(rows, self.reader.user)
+        # the moment of the data, which a re-quoted plan's clock may be older than: promises
+        # are stamped with it, and lines changed before it are not stale
         payload = build_payload(snapshot, result, self._company_id(), report.started_at,
-                                self.clock(), "")
+                                self.clock(), "", read_at=_next_minute(report.started_at))
         digest = plan_digest(payload, snapshot.today.isoformat())
         last = self.store.get_meta("last_applied") or {}
         if last.get("plan") == digest:
