@@ -64,8 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     defaults = Settings()
     serve = commands.add_parser(
-        "serve", help="poll Odoo and answer /quote, /health and /metrics over HTTP",
-        description="Poll Odoo and answer /quote, /health and /metrics over HTTP.",
+        "serve", help="poll Odoo and answer /quote, /health, /metrics and /openapi.json "
+                      "over HTTP",
+        description="Poll Odoo and answer /quote, /health, /metrics and /openapi.json over "
+                    "HTTP.",
         epilog=f"Every CAPACITY_PROMISE_POLL_INTERVAL seconds (default "
                f"{defaults.poll_interval:g}) a poll asks Odoo one cheap question per family "
                "of models (about ten small calls in all) and reads only the records that "
