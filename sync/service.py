@@ -89,6 +89,7 @@ class PollResult:
     calls: int
     records: int
     reason: str = ""
+    phases: dict[str, float] = dataclasses.field(default_factory=dict)  # seconds per step
 
 
 @dataclasses.dataclass
@@ -193,15 +194,17 @@ class PlanningService:
             calls = self.client.calls
             key = ""
             records = 0
+            phases: dict[str, float] = {}
             try:
                 report = self.read()
                 records = report.fetched
+                phases["read"] = time.perf_counter() - mark
                 reason = "asked" if force else self.replan_reason(report)
                 if not reason and self.current is not None:
                     current = dataclasses.replace(self.current, checked_at=self.clock())
                     outcome = "idle"
                 else:
-                    current, outcome = self._plan_and_apply(report, write, reason)
+                    current, outcome = self._plan_and_apply(report, write, reason, phases)
                     key = current.run_key
                     if "requote" in current.plan.timings:
                         reason += "; only the quotations planned again"
@@ -219,7 +222,8 @@ class PlanningService:
             self.odoo_reachable = True
             self.last_error = ""
             self.last_poll_at = self.clock()
-            poll = PollResult(outcome, seconds, self.client.calls - calls, records, reason)
+            poll = PollResult(outcome, seconds, self.client.calls - calls, records, reason,
+                              phases)
             self.metrics.count_poll(poll)
             self.metrics.odoo_calls = self.client.calls
             if outcome == "idle":
@@ -282,18 +286,24 @@ class PlanningService:
                                   self.settings.company_id)
         return snapshot, plan(snapshot, settings)
 
-    def _plan_and_apply(self, report: ReadReport, write: bool,
-                        reason: str) -> tuple[CurrentPlan, str]:
+    def _plan_and_apply(self, report: ReadReport, write: bool, reason: str,
+                        phases: dict[str, float]) -> tuple[CurrentPlan, str]:
+        mark = time.perf_counter()
         settings = self.planner_settings()
         with quiet_collector():
             rows = self.store.all_rows()
             snapshot, result = self._planned(rows, report, settings)
+        phases["plan"] = time.perf_counter() - mark
+        phases["planner"] = result.timings.get("total", 0.0)
+        mark = time.perf_counter()
         data = snapshot_digest(rows, self.reader.user)
         # the moment of the data, which a re-quoted plan's clock may be older than: promises
         # are stamped with it, and lines changed before it are not stale
         payload = build_payload(snapshot, result, self._company_id(), report.started_at,
                                 self.clock(), "", read_at=_next_minute(report.started_at))
         digest = plan_digest(payload, snapshot.today.isoformat())
+        phases["payload"] = time.perf_counter() - mark
+        mark = time.perf_counter()
         last = self.store.get_meta("last_applied") or {}
         if last.get("plan") == digest:
             # the plan Odoo already shows: nothing to write, the run keeps its key
@@ -325,6 +335,7 @@ class PlanningService:
                 applied = True
                 self.store.set_meta("last_applied", {"key": key, "plan": digest, "data": data})
         self.store.finish_run(key, "applied" if applied else "planned", 0.0, result.summary())
+        phases["apply"] = time.perf_counter() - mark
         current = CurrentPlan(snapshot, result, self.clock(), key, applied, self.clock())
         return current, "applied" if applied else "planned"
 
