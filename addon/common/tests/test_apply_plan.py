@@ -373,9 +373,9 @@ class TestApplyPlan(CapacityPromiseCase):
         plan = self._plan()
         plan["orders"][1]["reason"] = "Assembly is full until the 20th."
         self._apply(plan)
-        orders = self.order | self.order_2 | self.production
         self.env.invalidate_all()
-        self.assertEqual(orders.mapped("write_uid"), self.service)
+        for written in (self.order | self.order_2, self.order.order_line, self.production):
+            self.assertEqual(written.mapped("write_uid"), self.service)
         self.assertEqual(self.order_2.capacity_reason, "Assembly is full until the 20th.")
         self.assertEqual(self.order.capacity_reason, "Fits the plan.")
         self.assertEqual(self.order_2.capacity_status, "late")
