@@ -373,6 +373,8 @@ class TestApplyPlan(CapacityPromiseCase):
         plan = self._plan()
         plan["orders"][1]["reason"] = "Assembly is full until the 20th."
         self._apply(plan)
+        # as at the end of the service's call: what is computed from the promises too
+        self.env(user=self.service).flush_all()
         self.env.invalidate_all()
         for written in (self.order | self.order_2, self.order.order_line, self.production):
             self.assertEqual(written.mapped("write_uid"), self.service)
