@@ -14,7 +14,7 @@ from odoo.tools.misc import format_date
 from .. import plan_payload
 from ..compat import uom_field
 from .capacity_reason import WORKCENTER_KINDS, cause_of, load_reason
-from .write_changes import differs, write_grouped
+from .write_changes import differs, write_each
 
 _logger = logging.getLogger(__name__)
 
@@ -211,7 +211,7 @@ class SaleOrder(models.Model):
             )
             if status == "stale" or not current["capacity_run_id"] or differs(current, values):
                 changed[current["id"]] = dict(values, **stamp)
-        write_grouped(orders, changed)
+        write_each(orders, changed)
         self.env["sale.order.line"]._capacity_apply_plan(
             orders.browse(list(wanted)),
             [line for promise in promises for line in promise.lines],

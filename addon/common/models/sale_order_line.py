@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 
 from .sale_order import PROMISE_STATUSES
-from .write_changes import changed, write_grouped
+from .write_changes import changed, write_each
 
 # changing one of these makes the order's promise stale (the unit is product_uom
 # up to 18, product_uom_id from 19)
@@ -42,7 +42,7 @@ class SaleOrderLine(models.Model):
             }
             for promise in promises
         }
-        write_grouped(lines, changed(lines, wanted))
+        write_each(lines, changed(lines, wanted))
         unplanned = orders.sudo().order_line.filtered(
             lambda line: line.id not in wanted and line.capacity_status
         )
