@@ -1,4 +1,6 @@
 from . import capacity_planner_run
+from . import capacity_promise_accuracy
+from . import capacity_promise_history
 from . import capacity_purchase_suggestion
 from . import capacity_purchase_suggestion_peg
 from . import capacity_workcenter_load
@@ -6,3 +8,4 @@ from . import mrp_production
 from . import res_config_settings
 from . import sale_order
 from . import sale_order_line
+from . import sale_order_promise

@@ -32,3 +32,9 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="sale_capacity_promise.horizon_days",
         default=180,
     )
+    capacity_hide_promise_on_documents = fields.Boolean(
+        string="Hide Promised Dates on Documents",
+        config_parameter="sale_capacity_promise.hide_promise_on_documents",
+        help="If set, the printed quotation and order and the customer portal do not "
+        "show the promised delivery date.",
+    )

@@ -1,0 +1,1 @@
+from . import capacity_confirm_wizard
