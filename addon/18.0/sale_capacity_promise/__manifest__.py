@@ -32,6 +32,7 @@
         "views/capacity_promise_history_views.xml",
         "views/capacity_promise_accuracy_views.xml",
         "wizards/capacity_confirm_wizard_views.xml",
+        "wizards/capacity_quote_options_wizard_views.xml",
         "report/sale_order_promise_templates.xml",
     ],
     "installable": True,

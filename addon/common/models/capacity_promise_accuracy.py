@@ -25,6 +25,19 @@ class CapacityPromiseAccuracy(models.Model):
     _auto = False
     _order = "delivered_date desc, id desc"
     _rec_name = "order_id"
+    # searching the report flushes what it is a view of
+    _depends = {
+        "sale.order": [
+            "company_id",
+            "user_id",
+            "partner_id",
+            "state",
+            "capacity_delivered_date",
+            "capacity_target_date",
+            "capacity_repromise_count",
+        ],
+        "sale.order.line": ["order_id", "product_id", "display_type", "sequence"],
+    }
 
     order_id = fields.Many2one("sale.order", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)

@@ -11,7 +11,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
-from .. import plan_payload
+from .. import plan_payload, quote_options
 from ..compat import uom_field
 from ..promise_status import (
     PLANNED_STATUSES,
@@ -244,13 +244,7 @@ class SaleOrder(models.Model):
                     "The lines changed after the promise was computed: check capacity again."
                 )
             )
-        timezone = pytz.timezone(
-            self.env.context.get("tz") or self.env.user.tz or "UTC"
-        )
-        local_noon = timezone.localize(
-            datetime.datetime.combine(self.capacity_promise_date, datetime.time(12))
-        )
-        self.commitment_date = local_noon.astimezone(pytz.utc).replace(tzinfo=None)
+        self.commitment_date = self._capacity_noon(self.capacity_promise_date)
         return self._capacity_notification(
             _("Delivery date set"),
             _(
@@ -260,6 +254,16 @@ class SaleOrder(models.Model):
             ),
             "success",
         )
+
+    @api.model
+    def _capacity_noon(self, date):
+        """Noon of ``date`` in the user's time zone as naive UTC, as a commitment date
+        (so that the date shows unchanged whatever the time zone)."""
+        timezone = pytz.timezone(
+            self.env.context.get("tz") or self.env.user.tz or "UTC"
+        )
+        local_noon = timezone.localize(datetime.datetime.combine(date, datetime.time(12)))
+        return local_noon.astimezone(pytz.utc).replace(tzinfo=None)
 
     def _capacity_status_label(self):
         self.ensure_one()
@@ -300,7 +304,34 @@ class SaleOrder(models.Model):
         url, token, timeout = self._get_capacity_service_settings()
         quote = self._request_capacity_quote(url, token, timeout)
         self._write_capacity_quote(quote)
-        return self._capacity_quote_answer(quote)
+        answer = self._capacity_quote_answer(quote)
+        options = self._capacity_delivery_options(quote)
+        if options.worth_asking():
+            return self.env["capacity.quote.options.wizard"].open_for(
+                self, options, answer["params"]["message"]
+            )
+        return answer
+
+    def _capacity_delivery_options(self, quote):
+        """The customer's choices from the quote's line promises (see quote_options)."""
+        self.ensure_one()
+        lines = {line.id: line for line in self.order_line}
+        today = fields.Date.context_today(self)
+        quoted = [
+            quote_options.QuotedLine(
+                promise.line_id,
+                lines[promise.line_id].product_id.display_name,
+                lines[promise.line_id].product_uom_qty,
+                not_before(promise.promise_date, today),
+                tuple(
+                    (not_before(date, today), quantity)
+                    for date, quantity in promise.shipments
+                ),
+            )
+            for promise in quote.lines
+            if promise.line_id in lines
+        ]
+        return quote_options.delivery_options(quoted, self.capacity_target_date or None)
 
     def _capacity_quote_answer(self, quote):
         """What the salesperson is told after a check: the promise as the order now
@@ -358,7 +389,16 @@ class SaleOrder(models.Model):
             "name": self.name,
             "partner": self.partner_id.display_name,
             "date_order": fields.Datetime.to_string(self.date_order),
-            "commitment_date": fields.Datetime.to_string(self.commitment_date) or None,
+            # the date the customer was given, else the one asked for: what the
+            # planner measures "by the date" against
+            "commitment_date": fields.Datetime.to_string(
+                self.commitment_date
+                or (
+                    self.capacity_requested_date
+                    and self._capacity_noon(self.capacity_requested_date)
+                )
+            )
+            or None,
             "picking_policy": self.picking_policy,
             "lines": [
                 {

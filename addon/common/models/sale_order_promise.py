@@ -388,6 +388,7 @@ class SaleOrder(models.Model):
         orders = self.with_context(
             capacity_promise_source="run", capacity_promise_run_id=run.id
         )
+        orders._capacity_end_holds(run, {promise.order_id for promise in promises})
         result = super(SaleOrder, orders)._capacity_apply_plan(run, promises)
         # the run's count of late orders by the one status rule, not the planner's
         planned = self.sudo().browse([promise.order_id for promise in promises])
@@ -395,6 +396,37 @@ class SaleOrder(models.Model):
             planned.filtered(lambda order: order.capacity_status == "late")
         )
         return result
+
+    @api.model
+    def _capacity_end_holds(self, run, planned_ids):
+        """Count, on ``run``, the quotations whose hold of capacity ended since the last
+        run: expired (past their expiration date, the service no longer plans them) or
+        cancelled; a cancelled one's promise is cleared so that it is counted once."""
+        params = self.env["ir.config_parameter"].sudo()
+        if not params.get_param("sale_capacity_promise.quotations_hold_capacity"):
+            return
+        orders = self.sudo()
+        held = orders.search(
+            [
+                ("company_id", "=", run.company_id.id),
+                ("state", "in", ["draft", "sent", "cancel"]),
+                ("capacity_run_id", "!=", False),
+                ("id", "not in", list(planned_ids)),
+            ]
+        )
+        cancelled = held.filtered(lambda order: order.state == "cancel")
+        today = fields.Date.context_today(self, run.snapshot_at)
+        expired = (held - cancelled).filtered(
+            lambda order: order.validity_date and order.validity_date < today
+        )
+        run.sudo().write(
+            {
+                "holds_expired_count": len(expired),
+                "holds_cancelled_count": len(cancelled),
+            }
+        )
+        if cancelled:
+            cancelled._capacity_clear_promise()
 
     def action_check_capacity(self):
         return super(

@@ -7,3 +7,4 @@ from . import test_promise_alerts
 from . import test_promise_history
 from . import test_promise_status
 from . import test_promise_documents
+from . import test_promise_options

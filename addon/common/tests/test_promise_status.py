@@ -158,3 +158,61 @@ class TestConfirmLatePromise(CapacityPromiseCase):
     def test_the_form_buttons_carry_the_question(self):
         arch = self.env["sale.order"].get_view(view_type="form")["arch"]
         self.assertEqual(arch.count("'capacity_confirm_check': True"), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestHoldsEnd(CapacityPromiseCase):
+    """A quotation's hold of capacity ends on its expiration date and when cancelled;
+    the run says how many ended and why."""
+
+    def test_the_run_counts_the_holds_that_ended(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "sale_capacity_promise.quotations_hold_capacity", "True"
+        )
+        expiring = self.order
+        cancelled = self.order_2
+        self._apply(self._plan("run-1", suggestions=[]))
+        expiring.validity_date = self.today - timedelta(days=1)
+        cancelled._action_cancel()
+        # the service no longer plans either: the expired one it leaves out, the
+        # cancelled one it no longer reads
+        result = self._apply(
+            self._plan(
+                "run-2",
+                snapshot_at=self.snapshot_at + timedelta(minutes=5),
+                orders=[],
+                suggestions=[],
+            )
+        )
+        run = self.env["capacity.planner.run"].browse(result["run_id"])
+        self.assertEqual(
+            (run.holds_ended_count, run.holds_expired_count, run.holds_cancelled_count),
+            (2, 1, 1),
+        )
+        self.assertFalse(cancelled.capacity_run_id)
+        self.assertFalse(expiring.capacity_promise_date)
+        # counted once
+        result = self._apply(
+            self._plan(
+                "run-3",
+                snapshot_at=self.snapshot_at + timedelta(minutes=10),
+                orders=[],
+                suggestions=[],
+            )
+        )
+        run = self.env["capacity.planner.run"].browse(result["run_id"])
+        self.assertEqual(run.holds_ended_count, 0)
+
+    def test_nothing_is_counted_when_quotations_hold_nothing(self):
+        self._apply(self._plan("run-1", suggestions=[]))
+        self.order.validity_date = self.today - timedelta(days=1)
+        result = self._apply(
+            self._plan(
+                "run-2",
+                snapshot_at=self.snapshot_at + timedelta(minutes=5),
+                orders=[],
+                suggestions=[],
+            )
+        )
+        run = self.env["capacity.planner.run"].browse(result["run_id"])
+        self.assertEqual(run.holds_ended_count, 0)
