@@ -307,7 +307,7 @@ class SaleOrder(models.Model):
         answer = self._capacity_quote_answer(quote)
         options = self._capacity_delivery_options(quote)
         if options.worth_asking():
-            return self.env["capacity.quote.options.wizard"].open_for(
+            return self.env["capacity.quote.options.wizard"]._open_for(
                 self, options, answer["params"]["message"]
             )
         return answer

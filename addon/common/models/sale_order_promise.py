@@ -442,7 +442,7 @@ class SaleOrder(models.Model):
         if self.env.context.get("capacity_confirm_check"):
             late = self.filtered(lambda order: order.capacity_status == "late")
             if late:
-                return self.env["capacity.confirm.wizard"].open_for(self)
+                return self.env["capacity.confirm.wizard"]._open_for(self)
         return super(
             SaleOrder, self.with_context(capacity_confirm_check=False)
         ).action_confirm()

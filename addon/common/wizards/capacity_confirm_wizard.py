@@ -20,7 +20,7 @@ class CapacityConfirmWizard(models.TransientModel):
     message = fields.Text(readonly=True)
 
     @api.model
-    def open_for(self, orders):
+    def _open_for(self, orders):
         late = orders.filtered(lambda order: order.capacity_status == "late")
         lines = [
             _(

@@ -28,7 +28,7 @@ class CapacityQuoteOptionsWizard(models.TransientModel):
     split_json = fields.Text(readonly=True)
 
     @api.model
-    def open_for(self, order, options, summary):
+    def _open_for(self, order, options, summary):
         """The wizard for ``order`` and its ``quote_options.Options``."""
         dates = [
             date for _line, shipments in options.as_it_comes for date, _qty in shipments
