@@ -108,9 +108,9 @@ def test_live_a_slipping_promise_raises_one_activity(tmp_path):
         client.call("sale.order", "action_confirm", [other])
     service.run_once(force=True)
     [order] = client.call("sale.order", "read", [first], [
-        "capacity_promise_date", "capacity_at_risk", "capacity_status"])
+        "capacity_promise_date", "capacity_slipped", "capacity_status"])
     assert order["capacity_promise_date"] > promised, order
-    assert order["capacity_at_risk"] and order["capacity_status"] == "late"
+    assert order["capacity_slipped"] and order["capacity_status"] == "late"
     [activity] = alerts(client, first)
     assert activity["user_id"][0] == client.uid
     assert order["capacity_promise_date"] in activity["note"] or \

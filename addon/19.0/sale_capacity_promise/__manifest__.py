@@ -33,6 +33,17 @@
         "wizards/capacity_confirm_wizard_views.xml",
         "wizards/capacity_quote_options_wizard_views.xml",
         "report/sale_order_promise_templates.xml",
+        "views/sale_order_work_list_views.xml",
+        "views/sale_capacity_promise_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "sale_capacity_promise/static/src/capacity_board.js",
+            "sale_capacity_promise/static/src/capacity_board.xml",
+            "sale_capacity_promise/static/src/capacity_board.scss",
+        ],
+    },
+    "images": ["static/description/icon.png"],
+    "application": True,
     "installable": True,
 }

@@ -8,6 +8,8 @@ from . import capacity_promise_accuracy
 from . import capacity_promise_history
 from . import capacity_purchase_suggestion
 from . import capacity_purchase_suggestion_peg
+from . import capacity_reason
 from . import capacity_workcenter_load
 from . import mrp_production
+from . import mrp_workorder
 from . import res_config_settings

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.tools.misc import format_date
 
+from ..compat import list_view_type
 from ..promise_status import target_date
 
 ALERT_TYPE = "sale_capacity_promise.mail_activity_type_promise_at_risk"
@@ -71,8 +72,8 @@ class SaleOrder(models.Model):
     capacity_history_ids = fields.One2many(
         "capacity.promise.history", "order_id", string="Promise History", readonly=True
     )
-    capacity_at_risk = fields.Boolean(
-        string="Promise at Risk",
+    capacity_slipped = fields.Boolean(
+        string="Promise Slipped",
         copy=False,
         readonly=True,
         index=True,
@@ -227,7 +228,7 @@ class SaleOrder(models.Model):
                 )
                 if kind == "commitment" and old_date and new_date:
                     order.sudo().capacity_repromise_count += 1
-            if order.capacity_at_risk and order._capacity_recovered():
+            if order.capacity_slipped and order._capacity_recovered():
                 order._capacity_close_alert(
                     _("The delivery date was changed to %(date)s, which the promise meets.",
                       date=order._capacity_format(order.capacity_commitment_day))
@@ -277,13 +278,13 @@ class SaleOrder(models.Model):
         it when it recovered. Returns whether an alert was raised."""
         self.ensure_one()
         new_date = self.capacity_promise_date
-        if self.capacity_at_risk and new_date and self._capacity_recovered():
+        if self.capacity_slipped and new_date and self._capacity_recovered():
             self._capacity_close_alert(
                 _("The projected delivery is back to %(date)s.",
                   date=self._capacity_format(new_date))
             )
             return False
-        if self.capacity_at_risk and not self.capacity_planned_status:
+        if self.capacity_slipped and not self.capacity_planned_status:
             # no longer planned: delivered, or nothing left to deliver
             self._capacity_close_alert(_("Nothing is left to plan for this order."))
             return False
@@ -355,9 +356,9 @@ class SaleOrder(models.Model):
             body=Markup("<p><b>%s</b></p>") % _("Delivery promise at risk") + note,
             subtype_xmlid="mail.mt_note",
         )
-        if not self.capacity_at_risk:
+        if not self.capacity_slipped:
             order.write(
-                {"capacity_at_risk": True, "capacity_risk_date": commitment or old_date}
+                {"capacity_slipped": True, "capacity_risk_date": commitment or old_date}
             )
         if self._capacity_open_alerts() or not self.user_id:
             return False
@@ -372,7 +373,7 @@ class SaleOrder(models.Model):
     def _capacity_close_alert(self, why):
         self.ensure_one()
         order = self.sudo()
-        order.write({"capacity_at_risk": False, "capacity_risk_date": False})
+        order.write({"capacity_slipped": False, "capacity_risk_date": False})
         activities = self._capacity_open_alerts()
         if activities:
             activities.action_feedback(feedback=_("Promise recovered: %s", why))
@@ -446,6 +447,24 @@ class SaleOrder(models.Model):
         return super(
             SaleOrder, self.with_context(capacity_confirm_check=False)
         ).action_confirm()
+
+    @api.model
+    def _capacity_slipped_action(self):
+        """The window of the menu 'Promises at Risk': orders whose promise slipped and
+        has not recovered."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Promises at Risk"),
+            "res_model": "sale.order",
+            "view_mode": f"{list_view_type(self.env)},form",
+            "views": [(False, list_view_type(self.env)), (False, "form")],
+            "domain": [("capacity_slipped", "=", True)],
+            "help": _(
+                "<p>No promise is at risk.</p><p>An order shows here when a planner run "
+                "moves its projected delivery past the committed date, or later by at "
+                "least one working day; it leaves when the promise recovers.</p>"
+            ),
+        }
 
     # -- what the customer's documents show --------------------------------------------
 

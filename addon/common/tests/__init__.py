@@ -8,3 +8,6 @@ from . import test_promise_history
 from . import test_promise_status
 from . import test_promise_documents
 from . import test_promise_options
+from . import test_planner_screens
+from . import test_reason_text
+from . import test_settings

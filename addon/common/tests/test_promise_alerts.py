@@ -70,9 +70,9 @@ class TestPromiseAlerts(CapacityPromiseCase):
             "Assembly is full until then.",
         ):
             self.assertIn(text, note)
-        self.assertTrue(order.capacity_at_risk)
+        self.assertTrue(order.capacity_slipped)
         self.assertIn(
-            order, self.env["sale.order"].search([("capacity_at_risk", "=", True)])
+            order, self.env["sale.order"].search([("capacity_slipped", "=", True)])
         )
         message = order.message_ids.filtered(
             lambda message: "Delivery promise at risk" in str(message.body)
@@ -96,7 +96,7 @@ class TestPromiseAlerts(CapacityPromiseCase):
         self.assertEqual(len(self._alerts(order)), 1)
         self._run(order, self.monday)
         self.assertFalse(self._alerts(order))
-        self.assertFalse(order.capacity_at_risk)
+        self.assertFalse(order.capacity_slipped)
         self.assertTrue(
             order.message_ids.filtered(
                 lambda message: "Promise recovered" in str(message.body)
@@ -110,7 +110,7 @@ class TestPromiseAlerts(CapacityPromiseCase):
         self._run(order, friday)
         self._run(order, friday + timedelta(days=1))
         self.assertFalse(self._alerts(order))
-        self.assertFalse(order.capacity_at_risk)
+        self.assertFalse(order.capacity_slipped)
 
     def test_past_the_commitment_date_even_by_a_weekend(self):
         order = self.order
@@ -148,7 +148,7 @@ class TestPromiseAlerts(CapacityPromiseCase):
         self.assertEqual(len(self._alerts(order)), 1)
         self._commit_to(order, later)
         self.assertFalse(self._alerts(order))
-        self.assertFalse(order.capacity_at_risk)
+        self.assertFalse(order.capacity_slipped)
 
     def test_a_check_raises_no_alert(self):
         # the salesperson who checks sees the new date: no activity for it
