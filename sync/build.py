@@ -379,14 +379,19 @@ class SnapshotBuilder:
                 for target in targets:
                     if per_cycle and unit not in (None, unit_of[target]):
                         continue  # 19 uses a product's line only in the product's unit
-                    capacity = float(line.get("capacity") or 0)
+                    ignored = "the line is ignored"
+                    capacity, setup, cleanup = (
+                        self.number("mrp.workcenter.capacity", line, field, ignored)
+                        for field in ("capacity", "time_start", "time_stop"))
+                    if capacity is None or setup is None or cleanup is None:
+                        continue
                     if capacity <= 0 and not per_cycle:
                         self.warn(f"mrp.workcenter.capacity {line['id']} of mrp.workcenter "
                                   f"{wc.id} '{wc.name}': capacity {capacity:g}; ignored")
                         continue
                     specials[target] = ProductCapacity(
                         target, capacity if capacity > 0 else per_cycle.get(target, 1.0),
-                        float(line.get("time_start") or 0), float(line.get("time_stop") or 0))
+                        setup, cleanup)
             own = ProductCapacity(0, wc.capacity, wc.setup_minutes, wc.cleanup_minutes)
             kept = tuple(special for product, special in sorted(specials.items())
                          if dataclasses.replace(special, product_id=0) != own)
