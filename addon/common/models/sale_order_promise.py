@@ -144,7 +144,9 @@ class SaleOrder(models.Model):
     # -- history -------------------------------------------------------------------
 
     def write(self, vals):
-        projection = "capacity_promise_date" in vals or "capacity_planned_status" in vals
+        projection = (
+            "capacity_promise_date" in vals or "capacity_planned_status" in vals
+        ) and not self.env.context.get("capacity_promise_untracked")
         dates = "commitment_date" in vals or "capacity_requested_date" in vals
         before = {}
         if projection or dates:
@@ -386,17 +388,55 @@ class SaleOrder(models.Model):
 
     @api.model
     def _capacity_apply_plan(self, run, promises):
+        """The run's promises, then their history and alerts: a run writes the promises
+        in bulk (``write_each``, not ``write``), so what changed is compared here, for
+        the orders it plans and those it stops planning."""
         orders = self.with_context(
             capacity_promise_source="run", capacity_promise_run_id=run.id
         )
-        orders._capacity_end_holds(run, {promise.order_id for promise in promises})
-        result = super(SaleOrder, orders)._capacity_apply_plan(run, promises)
+        planned_ids = [promise.order_id for promise in promises]
+        orders._capacity_end_holds(run, set(planned_ids))
+        watched = orders.sudo().search(
+            [
+                ("company_id", "=", run.company_id.id),
+                ("state", "in", ["draft", "sent", "sale"]),
+                "|",
+                ("id", "in", planned_ids),
+                ("capacity_run_id", "!=", False),
+            ]
+        )
+        before = watched._capacity_promise_values()
+        result = super(
+            SaleOrder, orders.with_context(capacity_promise_untracked=True)
+        )._capacity_apply_plan(run, promises)
+        watched._capacity_record_projection(before)
         # the run's count of late orders by the one status rule, not the planner's
-        planned = self.sudo().browse([promise.order_id for promise in promises])
         run.sudo().late_count = len(
-            planned.filtered(lambda order: order.capacity_status == "late")
+            watched.filtered(
+                lambda order: order.id in planned_ids and order.capacity_status == "late"
+            )
         )
         return result
+
+    def _capacity_promise_values(self):
+        """What the history compares, per order id, read in one query."""
+        return {
+            row["id"]: {
+                "date": row["capacity_promise_date"],
+                "planned": row["capacity_planned_status"],
+                "commitment": row["capacity_commitment_day"],
+                "requested": row["capacity_requested_date"],
+            }
+            for row in self.search_read(
+                [("id", "in", self.ids)],
+                [
+                    "capacity_promise_date",
+                    "capacity_planned_status",
+                    "capacity_commitment_day",
+                    "capacity_requested_date",
+                ],
+            )
+        }
 
     @api.model
     def _capacity_end_holds(self, run, planned_ids):
