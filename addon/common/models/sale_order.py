@@ -402,8 +402,10 @@ class SaleOrder(models.Model):
         return self._capacity_notification(_("Capacity checked"), message, kind)
 
     def _capacity_clear_promise(self):
-        self.write(dict(_NO_PROMISE, capacity_run_id=False))
-        self.order_line.filtered("capacity_planned_status").write(
+        # the user's own action: whoever may write the order may clear its promise
+        check_user_may_write(self)
+        self.sudo().write(dict(_NO_PROMISE, capacity_run_id=False))
+        self.order_line.sudo().filtered("capacity_planned_status").write(
             {
                 "capacity_promise_date": False,
                 "capacity_planned_status": False,
