@@ -202,13 +202,16 @@ class Reach:
 @dataclasses.dataclass(frozen=True)
 class Family:
     """Models probed together by one ``search`` on ``anchor`` (``own``: the anchor's own
-    changes count too), read model by model when the probe finds something."""
+    changes count too), read model by model when the probe finds something. ``stamped``: the
+    addon's apply may write records of the family as the service user (promises, planned
+    dates, suggestions, work-order bookings), so a user's edit there can be masked."""
 
     name: str
     anchor: str
     reach: tuple[Reach, ...]
     members: tuple[str, ...]
     own: bool = True
+    stamped: bool = True
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -224,14 +227,14 @@ FAMILIES: tuple[Family, ...] = (
            ("purchase.order", "purchase.order.line", "capacity.purchase.suggestion")),
     Family("stock", "product.product", (
         Reach("stock_quant_ids", "stock.quant"), Reach("stock_move_ids", "stock.move:outgoing")),
-        ("stock.quant", "stock.move:outgoing"), own=False),
+        ("stock.quant", "stock.move:outgoing"), own=False, stamped=False),
     Family("products", "product.template", (
         Reach("product_variant_ids", "product.product"),
         Reach("seller_ids", "product.supplierinfo"),
         Reach("bom_ids", "mrp.bom", (Reach("bom_line_ids", "mrp.bom.line"),
                                      Reach("operation_ids", "mrp.routing.workcenter")))),
         ("product.template", "product.product", "product.supplierinfo", "mrp.bom",
-         "mrp.bom.line", "mrp.routing.workcenter")),
+         "mrp.bom.line", "mrp.routing.workcenter"), stamped=False),
     Family("capacity", "mrp.workcenter", (
         Reach("capacity_ids", "mrp.workcenter.capacity"),
         Reach("resource_calendar_id", "resource.calendar", (
@@ -367,9 +370,11 @@ class OdooReader:
     def changed_since_read(self) -> list[str]:
         """Families a user wrote since the last read (asked just before a plan is applied):
         the apply may stamp the same records as the service's, so they are read once more,
-        without the filter on the service's own writes, by the next poll."""
+        without the filter on the service's own writes, by the next poll. Families the apply
+        never writes are not asked: the next poll sees their edits as usual."""
         keys = {spec.key for spec in self.specs()}
-        hit = [family.name for family in self._families(keys) if self._probe(family)]
+        hit = [family.name for family in self._families(keys)
+               if family.stamped and self._probe(family)]
         if hit:
             dirty = set(self.store.get_meta("dirty_families") or [])
             self.store.set_meta("dirty_families", sorted(dirty | set(hit)))
@@ -397,7 +402,8 @@ class OdooReader:
             meant = {key for r in family.reach for key in _keys(r)} & keys
             reached = {key for r in reach for key in _keys(r)}
             for key in sorted(meant - reached):
-                families.append(Family(f"{family.name}:{key}", SPECS[key].model, (), (key,)))
+                families.append(Family(f"{family.name}:{key}", SPECS[key].model, (), (key,),
+                                       stamped=family.stamped))
         return families
 
     def _reachable(self, model: str, reach: Reach) -> bool:
