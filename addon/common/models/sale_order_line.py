@@ -77,7 +77,7 @@ class SaleOrderLine(models.Model):
         readonly=True,
         help="The planner's reason as structured data (kind and values).",
     )
-    capacity_reason_text = fields.Char(
+    capacity_reason_text = fields.Text(
         string="Why This Date",
         compute="_compute_capacity_reason_text",
         help="Why this line can be delivered on its promised date, in your language.",
