@@ -89,7 +89,8 @@ class ModelSpec:
 
 
 MODELS: tuple[ModelSpec, ...] = (
-    ModelSpec("res.company", _fields("name", "resource_calendar_id", "partner_id"), master=True),
+    ModelSpec("res.company", _fields("name", "resource_calendar_id", "partner_id",
+                                     "security_lead"), master=True),
     ModelSpec("uom.uom", _fields("name", "category_id", "factor", "active"), master=True,
               names=True),
     ModelSpec("resource.calendar", _fields("name", "tz", "two_weeks_calendar", "company_id",
@@ -108,8 +109,13 @@ MODELS: tuple[ModelSpec, ...] = (
         "company_id", "active"), master=True),
     ModelSpec("product.product", _fields("product_tmpl_id", "display_name", "default_code",
                                          "active"), master=True),
-    ModelSpec("stock.rule", _fields("action", "route_id", "company_id", "active"),
-              domain=(("action", "in", ["manufacture", "buy"]),), master=True),
+    # manufacture and buy rules say how a product is replenished; the pull rules of a
+    # warehouse's delivery route add their lead time ("delay") to every delivery
+    ModelSpec("stock.rule", _fields("action", "route_id", "delay", "company_id", "active"),
+              domain=(("action", "in", ["manufacture", "buy", "pull", "pull_push"]),),
+              master=True),
+    ModelSpec("stock.warehouse", _fields("delivery_route_id", "sequence", "company_id",
+                                         "active"), master=True, required=False),
     ModelSpec("product.supplierinfo", _fields(
         "partner_id", "product_tmpl_id", "product_id", "min_qty", "delay",
         ("product_uom", "product_uom_id"), "sequence", "price", "date_start", "date_end",
