@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
-from zoneinfo import ZoneInfo
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import settings_for
