@@ -25,7 +25,14 @@ from optimizer.ledger import (
     Unplannable,
 )
 from optimizer.material import Lot
-from optimizer.operation import Routing, binding_reason, book_steps, routing_of, routing_steps
+from optimizer.operation import (
+    Routing,
+    Step,
+    binding_reason,
+    book_steps,
+    routing_of,
+    routing_steps,
+)
 from optimizer.plan import PlannerSettings
 from optimizer.procurement import Procurement
 from optimizer.reason import Reason
@@ -66,6 +73,9 @@ class Engine:
         self.orders = Orders(self)
         self._jobs = 0
         self._routings: dict[int, Routing] = {}
+        # (BoM, quantity) -> its steps and its components: pure functions of the snapshot
+        self._steps: dict[tuple[int, float], list[Step]] = {}
+        self._exploded: dict[tuple[int, float], list[tuple[int, float]]] = {}
 
     def run(self, confirmed_priority: list[int] | None = None) -> PlanState:
         """Plan everything; ``confirmed_priority`` (order ids) overrides the usual turn."""
@@ -164,7 +174,15 @@ class Engine:
 
     def explode(self, bom: Bom, quantity: float) -> list[tuple[int, float]]:
         """Components (product id, quantity in its unit) for ``quantity`` of the BoM's product;
-        kits among them are replaced by their own components."""
+        kits among them are replaced by their own components. The list is shared: read it,
+        never change it."""
+        key = (bom.id, quantity)
+        components = self._exploded.get(key)
+        if components is None:
+            components = self._exploded[key] = self._explode(bom, quantity)
+        return components
+
+    def _explode(self, bom: Bom, quantity: float) -> list[tuple[int, float]]:
         index = self.index
         ratio = quantity / index.to_product_uom(bom.quantity, bom.uom_id, bom.product_id)
         components: list[tuple[int, float]] = []
@@ -174,7 +192,7 @@ class Engine:
             qty = index.to_product_uom(line.quantity, line.uom_id, line.product_id) * ratio
             kit = index.bom_for.get(line.product_id)
             if kit is not None and kit.kind == "phantom":
-                components.extend(self.explode(kit, qty))
+                components.extend(self._explode(kit, qty))
             elif qty > EPS:
                 components.append((line.product_id, qty))
         return components
@@ -186,11 +204,13 @@ class Engine:
         first one's start."""
         bom = self.index.bom_for[request.product_id]
         components = self.explode(bom, request.quantity)
-        routing = self._routings.get(bom.id)
-        if routing is None:
-            routing = self._routings[bom.id] = routing_of(self.index, bom)
-        steps = routing_steps(routing, bom.product_id, request.quantity,
-                              self.settings.capacity_factor)
+        steps = self._steps.get((bom.id, request.quantity))
+        if steps is None:  # the same quantities come again and again: steps are frozen
+            routing = self._routings.get(bom.id)
+            if routing is None:
+                routing = self._routings[bom.id] = routing_of(self.index, bom)
+            steps = self._steps[(bom.id, request.quantity)] = routing_steps(
+                routing, bom.product_id, request.quantity, self.settings.capacity_factor)
         lead = bom.lead_days * MINUTES_PER_DAY if not bom.operations else 0.0
         takes = []
         if request.direction == FORWARD:
