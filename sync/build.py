@@ -2,8 +2,10 @@
 
 Everything Odoo-specific about meaning lives here: naive UTC datetimes, dates in the factory's
 time zone, units, which products are made or bought, which calendar leaves are work-order
-bookings rather than time off. A record the planner cannot use becomes a warning naming it,
-never a crash.
+bookings rather than time off, and what differs between series where the same meaning is stored
+differently (17's unit categories against 19's unit tree; a work center's capacity per product,
+which 19 defaults to the bill of materials' quantity). A record the planner cannot use becomes a
+warning naming it, never a crash.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from optimizer.snapshot import (
     ManufacturingOrder,
     Operation,
     Product,
+    ProductCapacity,
     PurchaseLine,
     SaleLine,
     SaleOrder,
@@ -69,6 +72,32 @@ def local_date(value: Any, tz: ZoneInfo) -> dt.date | None:
     return moment.astimezone(tz).date() if moment else None
 
 
+def unit_scales(rows: list[dict[str, Any]]) -> dict[int, tuple[str, float]]:
+    """Each unit's category and its factor as 17 states it (units per reference unit, Dozens
+    1/12). Up to 18 both are stored (``category_id``, ``factor``). 19 has no categories: a unit
+    is ``relative_factor`` times the unit ``relative_uom_id`` (Dozens: 12 Units), so its
+    category is the root of that tree and its 17 factor the inverse of the product along the
+    way."""
+    by_id = {row["id"]: row for row in rows}
+    scales: dict[int, tuple[str, float]] = {}
+    for row in rows:
+        if "category_id" in row:
+            category = m2o_name(row.get("category_id")) or str(m2o_id(row.get("category_id")))
+            scales[row["id"]] = (category, float(row.get("factor") or 0))
+            continue
+        contains, unit, seen = 1.0, row, {row["id"]}
+        while True:
+            contains *= float(unit.get("relative_factor") or 0)
+            parent = m2o_id(unit.get("relative_uom_id"))
+            if parent is None or parent in seen or parent not in by_id:
+                break
+            seen.add(parent)
+            unit = by_id[parent]
+        root = unit.get("name") or f"unit {unit['id']}"
+        scales[row["id"]] = (str(root), 1.0 / contains if contains > 0 else 0.0)
+    return scales
+
+
 def odoo_date(value: Any) -> dt.date | None:
     if not value:
         return None
@@ -88,6 +117,7 @@ class SnapshotBuilder:
         self.booked = {m2o_id(row.get("leave_id")) for row in rows.get("mrp.workorder", [])}
         self.timezone = self._timezone(user)
         self.tz = ZoneInfo(self.timezone)
+        self.scales = unit_scales(rows.get("uom.uom", []))
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
@@ -133,6 +163,7 @@ class SnapshotBuilder:
         product_ids = {p.id for p in products}
         boms = self.boms(product_ids, {w.id: w for w in workcenters},
                          storable | self.made_products())
+        workcenters = self.product_capacities(workcenters, products, boms)
         made = {bom.product_id for bom in boms}
         suppliers, vendors = self.suppliers(product_ids)
         bought = {s.product_id for s in suppliers}
@@ -173,10 +204,8 @@ class SnapshotBuilder:
 
     # -- master data ------------------------------------------------------------------------
     def uoms(self) -> list[Uom]:
-        return [Uom(row["id"], row.get("name") or f"unit {row['id']}",
-                    m2o_name(row.get("category_id")) or str(m2o_id(row.get("category_id"))),
-                    float(row.get("factor") or 1.0))
-                for row in self.rows.get("uom.uom", []) if (row.get("factor") or 0) > 0]
+        return [Uom(row["id"], row.get("name") or f"unit {row['id']}", *self.scales[row["id"]])
+                for row in self.rows.get("uom.uom", []) if self.scales[row["id"]][1] > 0]
 
     def calendars(self) -> list[Calendar]:
         attendances: dict[int, list[Attendance]] = defaultdict(list)
@@ -247,7 +276,8 @@ class SnapshotBuilder:
                 self.warn(f"mrp.workcenter {row['id']} '{name}' has no usable working hours; "
                           "operations on it cannot be planned")
                 continue
-            capacity = float(row.get("default_capacity") or 0)
+            # 19 has no capacity of the work center itself: see product_capacities
+            capacity = float(row.get("default_capacity") or 0) if "default_capacity" in row else 1.0
             if capacity <= 0:
                 self.warn(f"mrp.workcenter {row['id']} '{name}': capacity {capacity:g}, "
                           "planned as 1")
@@ -265,6 +295,70 @@ class SnapshotBuilder:
                 dataclasses.replace(wc, alternative_ids=tuple(a for a in wc.alternative_ids
                                                               if a in known))
                 for wc in result]
+
+    def product_capacities(self, workcenters: list[WorkCenter], products: list[Product],
+                           boms: list[Bom]) -> list[WorkCenter]:
+        """Work centers with their capacity and set-up/clean-up per product, as Odoo's
+        ``mrp.workcenter._get_capacity`` decides them: up to 18 a line of
+        ``mrp.workcenter.capacity`` for the product, else the work center's own; from 19 the
+        product's line, else a line for every product in the product's unit, else as many
+        units per cycle as the bill of materials makes with the work center's own set-up and
+        clean-up (a line of capacity 0 keeps that quantity with the line's times)."""
+        lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for row in self.rows.get("mrp.workcenter.capacity", []):
+            workcenter = m2o_id(row.get("workcenter_id"))
+            if workcenter is not None:
+                lines[workcenter].append(row)
+        unit_of = {product.id: product.uom_id for product in products}
+        per_cycle = self._bom_quantities(boms) if self._odoo19_capacities() else {}
+        result = []
+        for wc in workcenters:
+            specials: dict[int, ProductCapacity] = {}
+            for product, quantity in per_cycle.items():
+                specials[product] = ProductCapacity(product, quantity, wc.setup_minutes,
+                                                    wc.cleanup_minutes)
+            # a line for every product of one unit, then a line for the product, win
+            ordered = sorted(lines.get(wc.id, []), key=lambda line: (
+                m2o_id(line.get("product_id")) is not None, line["id"]))
+            for line in ordered:
+                line_product = m2o_id(line.get("product_id"))
+                unit = m2o_id(line.get("product_uom_id"))
+                if line_product is not None:
+                    targets = [line_product] if line_product in unit_of else []
+                else:  # 19: every product in the line's unit
+                    targets = [p for p in per_cycle if unit_of.get(p) == unit]
+                for target in targets:
+                    if per_cycle and unit not in (None, unit_of[target]):
+                        continue  # 19 uses a product's line only in the product's unit
+                    capacity = float(line.get("capacity") or 0)
+                    if capacity <= 0 and not per_cycle:
+                        self.warn(f"mrp.workcenter.capacity {line['id']} of mrp.workcenter "
+                                  f"{wc.id} '{wc.name}': capacity {capacity:g}; ignored")
+                        continue
+                    specials[target] = ProductCapacity(
+                        target, capacity if capacity > 0 else per_cycle.get(target, 1.0),
+                        float(line.get("time_start") or 0), float(line.get("time_stop") or 0))
+            own = ProductCapacity(0, wc.capacity, wc.setup_minutes, wc.cleanup_minutes)
+            kept = tuple(special for product, special in sorted(specials.items())
+                         if dataclasses.replace(special, product_id=0) != own)
+            result.append(dataclasses.replace(wc, product_capacities=kept) if kept else wc)
+        return result
+
+    def _odoo19_capacities(self) -> bool:
+        """Whether this Odoo takes a cycle's default quantity from the bill of materials (19:
+        work centers have no ``default_capacity`` any more)."""
+        return any("default_capacity" not in row for row in self.rows.get("mrp.workcenter", []))
+
+    @staticmethod
+    def _bom_quantities(boms: list[Bom]) -> dict[int, float]:
+        """Units one cycle makes by default from 19 on: the quantity of the bill of materials
+        Odoo picks for the product (the first by sequence)."""
+        first: dict[int, Bom] = {}
+        for bom in sorted(boms, key=lambda b: (b.sequence, b.id), reverse=True):
+            if bom.kind == "normal":
+                first[bom.product_id] = bom
+        return {product: bom.quantity for product, bom in first.items()
+                if bom.quantity > 0}
 
     def products(self, uom_ids: set[int]) -> tuple[list[Product], set[int]]:
         """Products and the set of storable ones (stock is counted only for those)."""
@@ -437,8 +531,7 @@ class SnapshotBuilder:
             product = m2o_id(row.get("product_id"))
             if product in planned and self.ours(row):
                 totals[product] += float(row.get("quantity") or 0)
-        factors = {row["id"]: float(row.get("factor") or 1.0)
-                   for row in self.rows.get("uom.uom", [])}
+        factors = {uom: scale[1] or 1.0 for uom, scale in self.scales.items()}
         uom_of = {product: m2o_id(templates.get(template_of.get(product) or 0, {})
                                   .get("uom_id")) or 0 for product in planned}
         # deliveries no sale order stands for take their stock first (as in Odoo's forecast)
@@ -518,8 +611,7 @@ class SnapshotBuilder:
                 row["id"], row.get("name") or "work order", wc_id,
                 sequences.get(m2o_id(row.get("operation_id")) or 0, 0) * 10_000 + row["id"],
                 minutes, row.get("state") == "progress"))
-        groups = {row["id"]: m2o_id(row.get("sale_id"))
-                  for row in self.rows.get("procurement.group", [])}
+        sale_of = self._sale_of_production()
         result = []
         for row in self.rows.get("mrp.production", []):
             product = m2o_id(row.get("product_id"))
@@ -536,9 +628,31 @@ class SnapshotBuilder:
                 m2o_id(row.get("product_uom_id")) or 0, tuple(moves.get(row["id"], [])),
                 tuple(work.get(row["id"], [])), self.local_date(row.get("date_start")),
                 self.local_date(row.get("date_deadline")),
-                groups.get(m2o_id(row.get("procurement_group_id")) or 0),
+                sale_of(row),
                 utc_datetime(row.get("date_start"))))
         return result
+
+    def _sale_of_production(self) -> Any:
+        """The sale order a manufacturing order is made for: its procurement group's up to 18;
+        from 19 (no procurement groups) the first sale order of its stock references, or the
+        order of the sale line it was made for."""
+        groups = {row["id"]: m2o_id(row.get("sale_id"))
+                  for row in self.rows.get("procurement.group", [])}
+        references = {row["id"]: sorted(row.get("sale_ids") or [])
+                      for row in self.rows.get("stock.reference", [])}
+        order_of_line = {row["id"]: m2o_id(row.get("order_id"))
+                         for row in self.rows.get("sale.order.line", [])}
+
+        def sale_of(row: dict[str, Any]) -> int | None:
+            group = groups.get(m2o_id(row.get("procurement_group_id")) or 0)
+            if group:
+                return group
+            sales = [sale for reference in row.get("reference_ids") or []
+                     for sale in references.get(reference, [])]
+            if sales:
+                return min(sales)
+            return order_of_line.get(m2o_id(row.get("sale_line_id")) or 0)
+        return sale_of
 
     def sale_orders(self, planned: set[int]) -> list[SaleOrder]:
         lines: dict[int, list[dict[str, Any]]] = defaultdict(list)

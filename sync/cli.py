@@ -63,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     sync.set_defaults(handler=run_sync)
 
     serve = commands.add_parser(
-        "serve", help="poll Odoo and answer /quote, /health and /metrics over HTTP")
+        "serve", help="poll Odoo and answer /quote, /health, /metrics and /openapi.json "
+                      "over HTTP")
     serve.add_argument("--host", help="address to listen on (default: "
                                       "CAPACITY_PROMISE_LISTEN_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: CAPACITY_PROMISE_LISTEN_PORT "

@@ -61,6 +61,13 @@ class Settings:
     token: Secret = dataclasses.field(default_factory=lambda: Secret(""))
     listen_host: str = "127.0.0.1"
     listen_port: int = 8080
+    # the HTTP API's limits: open connections (lowered to what the descriptor limit allows),
+    # seconds for a request's headers and for the whole request from its first byte, lines
+    # per quote
+    http_connection_limit: int = 1000
+    http_header_timeout: float = 10.0
+    http_request_timeout: float = 30.0
+    quote_max_lines: int = 2000
     poll_interval: float = 300.0
     replan_interval: float = 900.0
     overlap_seconds: float = 120.0

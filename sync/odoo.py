@@ -1,4 +1,5 @@
-"""Talking to Odoo through odoo-client-lib: protocol by server version, a timeout on every call,
+"""Talking to Odoo: XML-RPC (or JSON-RPC) through odoo-client-lib up to 18, JSON-2 from 19 on
+(our own small transport), the protocol chosen by the server version; a timeout on every call,
 retries with backoff for what is worth retrying, and errors that say what failed without
 leaking the key."""
 
@@ -17,7 +18,6 @@ from urllib.parse import urlsplit
 
 import httpx
 import odoolib
-import odoolib.json2
 from odoolib.tools import AuthenticationError, JsonRPCException
 
 from sync.config import Settings
@@ -98,6 +98,85 @@ class JsonRpcConnector(odoolib.JsonRPCConnector):
         return result.get("result", False)
 
 
+# JSON-2 takes named arguments only: the names of the positional arguments the service (and its
+# tests and bench tools) pass, per method; any other method takes only the record ids.
+POSITIONAL: dict[str, tuple[str, ...]] = {
+    "search": ("domain",), "search_count": ("domain",), "search_read": ("domain",),
+    "fields_get": ("allfields",), "create": ("vals_list",), "read": ("ids", "fields"),
+    "write": ("ids", "vals"), "unlink": ("ids",), "apply_plan": ("payload",),
+    "get_service_settings": (), "context_get": (),
+}
+
+
+class Json2Error(Exception):
+    """An error answer of Odoo's JSON-2 API: the HTTP status and what the body says."""
+
+    def __init__(self, status: int, name: str, message: str):
+        super().__init__(f"HTTP {status}: {message}")
+        self.status = status
+        self.name = name
+        self.message = message
+
+
+def json2_arguments(model: str, method: str, args: tuple[Any, ...],
+                    kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The JSON-2 body of ``model.method(*args, **kwargs)``: positional arguments named as the
+    method's signature names them (the record ids as ``ids``)."""
+    names = POSITIONAL.get(method, ("ids",))
+    if len(args) > len(names):
+        raise ValueError(f"{model}.{method} over JSON-2: pass arguments after the first "
+                         f"{len(names)} by name")
+    body = dict(zip(names, args, strict=False))
+    if "ids" in body and isinstance(body["ids"], int):
+        body["ids"] = [body["ids"]]
+    clash = set(body) & set(kwargs)
+    if clash:
+        raise ValueError(f"{model}.{method}: {', '.join(sorted(clash))} given twice")
+    return {**body, **kwargs}
+
+
+class Json2Transport:
+    """Odoo 19's JSON-2 API: ``POST /json/2/<model>/<method>`` with the arguments by name, the
+    API key as a bearer token and the database in ``X-Odoo-Database``.
+
+    No session cookie is kept: Odoo refuses (403) a request carrying both a session cookie and
+    the database header, and JSON-2 needs no session.
+    """
+
+    def __init__(self, base_url: str, database: str, api_key: str, timeout: float):
+        self.base_url = base_url
+        self._http = httpx.Client(base_url=base_url, timeout=timeout, headers={
+            "Authorization": f"bearer {api_key}", "X-Odoo-Database": database,
+            "User-Agent": "capacity-promise"})
+
+    def call(self, model: str, method: str, args: tuple[Any, ...],
+             kwargs: dict[str, Any]) -> Any:
+        body = json2_arguments(model, method, args, kwargs)
+        self._http.cookies.clear()
+        response = self._http.post(f"/json/2/{model}/{method}", json=body)
+        if response.status_code >= 400:
+            raise _json2_error(response)
+        return response.json()
+
+    def close(self) -> None:
+        self._http.close()
+
+
+def _json2_error(response: httpx.Response) -> Json2Error | httpx.HTTPStatusError:
+    """Odoo's error body (``name``, ``message``; the traceback in ``debug`` stays out), or the
+    plain HTTP error when something else (a proxy) answered."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or "message" not in body:
+        return httpx.HTTPStatusError(f"HTTP {response.status_code}", request=response.request,
+                                     response=response)
+    message = str(body.get("message") or "").strip().splitlines()
+    return Json2Error(response.status_code, str(body.get("name") or ""),
+                      message[0] if message else f"HTTP {response.status_code}")
+
+
 def server_version(base_url: str, timeout: float) -> tuple[int, str]:
     """(major version, version string) from ``/web/webclient/version_info``, which needs no
     login."""
@@ -151,13 +230,20 @@ class OdooClient:
             self.protocol = "json2" if self.version >= 19 else "xmlrpc"
         key = settings.odoo_api_key.reveal()
         if self.protocol == "json2":
-            parts = urlsplit(self.base_url)
-            odoolib.json2.DEFAULT_TIMEOUT = settings.odoo_timeout
-            connector = (odoolib.Json2SConnector if parts.scheme == "https"
-                         else odoolib.Json2Connector)(parts.hostname, parts.port or
-                                                      (443 if parts.scheme == "https" else 80))
-            self._connection = odoolib.Json2Connection(connector, settings.odoo_db, key)
-            self.uid = None
+            transport = Json2Transport(self.base_url, settings.odoo_db, key,
+                                       settings.odoo_timeout)
+            try:
+                context = self._retrying("login", lambda: transport.call(
+                    "res.users", "context_get", (), {}))
+            except OdooError as error:
+                transport.close()
+                if "denied access" in str(error):
+                    raise OdooError(f"Odoo at {self.address} refused the API key on database "
+                                    f"'{settings.odoo_db}': check the key (JSON-2 takes an API "
+                                    "key, not a password)") from error
+                raise
+            self.uid = int(context.get("uid") or 0) or None
+            self._connection = transport
         else:
             connector = (JsonRpcConnector if self.protocol == "jsonrpc"
                          else XmlRpcConnector)(self.base_url, settings.odoo_timeout)
@@ -180,7 +266,7 @@ class OdooClient:
         connection = self._connection
         if self.protocol == "json2":
             def invoke() -> Any:
-                return getattr(connection.get_model(model), method)(*args, **kwargs)
+                return connection.call(model, method, args, kwargs)
         else:
             def invoke() -> Any:
                 return connection.get_service("object").execute_kw(
@@ -256,6 +342,11 @@ class OdooClient:
             data = error.error.get("data") or {} if isinstance(error.error, dict) else {}
             message = data.get("message") or str(error.error)
             return OdooError(f"{where} refused {what}: {message}")
+        if isinstance(error, Json2Error):
+            if error.status == 401 or error.name.endswith("AccessDenied"):
+                return OdooError(f"{where} denied access for {what}: check the API key")
+            transient = error.status in (429, 502, 503, 504)
+            return OdooError(f"{where} refused {what}: {error.message}", transient)
         if isinstance(error, xmlrpc.client.ProtocolError):
             transient = error.errcode in (429, 502, 503, 504)
             return OdooError(f"{where} answered HTTP {error.errcode} to {what}", transient)

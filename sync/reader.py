@@ -1,7 +1,8 @@
 """Reading Odoo into the state store: a full read the first time, then only what changed.
 
 Each model is read with the fields this Odoo version has (``fields_get``, asked once per process,
-decides between, e.g., 17's ``date_start`` and 16's ``date_planned_start``), stored under one
+decides between, e.g., 17's ``date_start`` and 16's ``date_planned_start``, or 19's
+``product_uom_id`` and 17's ``product_uom``; models a series lacks are not read), stored under one
 logical name, in keyset pages, with many2one values as bare ids where the planner needs no name.
 
 A poll first asks one cheap question per *family* of models (sales, manufacturing, purchasing,
@@ -91,7 +92,9 @@ class ModelSpec:
 MODELS: tuple[ModelSpec, ...] = (
     ModelSpec("res.company", _fields("name", "resource_calendar_id", "partner_id",
                                      "security_lead"), master=True),
-    ModelSpec("uom.uom", _fields("name", "category_id", "factor", "active"), master=True,
+    # up to 18 a unit has a category; 19 makes it a multiple of another unit
+    ModelSpec("uom.uom", _fields("name", "category_id", "factor", "relative_factor",
+                                 "relative_uom_id", "parent_path", "active"), master=True,
               names=True),
     ModelSpec("resource.calendar", _fields("name", "tz", "two_weeks_calendar", "company_id",
                                            "active"), master=True),
@@ -104,6 +107,11 @@ MODELS: tuple[ModelSpec, ...] = (
         "name", "resource_id", "resource_calendar_id", "default_capacity", "time_efficiency",
         "time_start", "time_stop", "alternative_workcenter_ids", "company_id", "active"),
         master=True),
+    # a work center's capacity and set-up/clean-up for one product (19: or for every product
+    # in one unit)
+    ModelSpec("mrp.workcenter.capacity", _fields(
+        "workcenter_id", "product_id", "product_uom_id", "capacity", "time_start", "time_stop"),
+        master=True, required=False, parent=("workcenter_id", "mrp.workcenter")),
     ModelSpec("product.template", _fields(
         "name", "uom_id", "sale_delay", ("detailed_type", "type"), "is_storable", "route_ids",
         "company_id", "active"), master=True),
@@ -134,14 +142,16 @@ MODELS: tuple[ModelSpec, ...] = (
               domain=(("state", "in", OPEN_PURCHASE),), names=True,
               open_states=tuple(OPEN_PURCHASE), deletable=True),
     ModelSpec("purchase.order.line", _fields(
-        "order_id", "product_id", "product_qty", "qty_received", "product_uom", "date_planned",
+        "order_id", "product_id", "product_qty", "qty_received", ("product_uom", "product_uom_id"),
+        "date_planned",
         "partner_id", "state", "company_id"),
         domain=(("state", "in", OPEN_PURCHASE), ("display_type", "=", False)), names=True,
         parent=("order_id", "purchase.order")),
     ModelSpec("mrp.production", _fields(
         "name", "product_id", "product_qty", "qty_produced", "product_uom_id", "state",
         ("date_start", "date_planned_start"), "date_deadline", "procurement_group_id",
-        "company_id"), domain=(("state", "in", OPEN_MO),), open_states=tuple(OPEN_MO)),
+        "reference_ids", "sale_line_id", "company_id"), domain=(("state", "in", OPEN_MO),),
+        open_states=tuple(OPEN_MO)),
     ModelSpec("mrp.workorder", _fields(
         "name", "production_id", "workcenter_id", "state", "duration_expected", "duration",
         "operation_id", "leave_id"),
@@ -151,15 +161,19 @@ MODELS: tuple[ModelSpec, ...] = (
         domain=(("production_id", "!=", False), ("state", "not in", ["done", "cancel"])),
         parent=("production_id", "mrp.production")),
     ModelSpec("stock.move", _fields(
-        "raw_material_production_id", "product_id", "product_uom_qty", "product_uom", "state"),
+        "raw_material_production_id", "product_id", "product_uom_qty",
+        ("product_uom", "product_uom_id"), "state"),
         domain=(("raw_material_production_id", "!=", False),
                 ("state", "not in", ["done", "cancel"])),
         parent=("raw_material_production_id", "mrp.production")),
     ModelSpec("procurement.group", _fields("name", "sale_id"), domain=(("sale_id", "!=", False),),
               required=False),
+    # 19's successor of procurement groups: the sale orders a manufacturing order serves
+    ModelSpec("stock.reference", _fields("name", "sale_ids"), domain=(("sale_ids", "!=", False),),
+              required=False),
     # deliveries that no sale order line stands for (manual pickings, ...): stock they take
-    ModelSpec("stock.move", _fields("product_id", "product_uom_qty", "product_uom", "state",
-                                    "company_id"),
+    ModelSpec("stock.move", _fields("product_id", "product_uom_qty",
+                                    ("product_uom", "product_uom_id"), "state", "company_id"),
               # to a customer location: "picking_code" (not stored) costs Odoo a scan per call
               domain=(("location_dest_id.usage", "=", "customer"),
                       ("state", "not in", ["draft", "done", "cancel"]),
@@ -173,8 +187,8 @@ MODELS: tuple[ModelSpec, ...] = (
         "create_date", "company_id"), domain=(("state", "in", OPEN_SALE),), names=True,
         open_states=tuple(OPEN_SALE), deletable=True),
     ModelSpec("sale.order.line", _fields(
-        "order_id", "product_id", "product_uom_qty", "qty_delivered", "product_uom",
-        "customer_lead", "display_type", "sequence"),
+        "order_id", "product_id", "product_uom_qty", "qty_delivered",
+        ("product_uom", "product_uom_id"), "customer_lead", "display_type", "sequence"),
         domain=(("state", "in", OPEN_SALE), ("display_type", "=", False)),  # stored related
         parent=("order_id", "sale.order")),
 )
@@ -208,8 +222,10 @@ FAMILIES: tuple[Family, ...] = (
            ("sale.order", "sale.order.line")),
     Family("manufacturing", "mrp.production", (
         Reach("workorder_ids", "mrp.workorder"), Reach("move_raw_ids", "stock.move"),
-        Reach("procurement_group_id", "procurement.group")),
-        ("mrp.production", "mrp.workorder", "stock.move", "procurement.group")),
+        Reach("procurement_group_id", "procurement.group"),
+        Reach("reference_ids", "stock.reference")),
+        ("mrp.production", "mrp.workorder", "stock.move", "procurement.group",
+         "stock.reference")),
     Family("purchasing", "purchase.order", (Reach("order_line", "purchase.order.line"),),
            ("purchase.order", "purchase.order.line", "capacity.purchase.suggestion")),
     Family("stock", "product.product", (
@@ -223,11 +239,12 @@ FAMILIES: tuple[Family, ...] = (
         ("product.template", "product.product", "product.supplierinfo", "mrp.bom",
          "mrp.bom.line", "mrp.routing.workcenter")),
     Family("capacity", "mrp.workcenter", (
+        Reach("capacity_ids", "mrp.workcenter.capacity"),
         Reach("resource_calendar_id", "resource.calendar", (
             Reach("attendance_ids", "resource.calendar.attendance"),
-            Reach("leave_ids", "resource.calendar.leaves"))),),
-        ("mrp.workcenter", "resource.calendar", "resource.calendar.attendance",
-         "resource.calendar.leaves")),
+            Reach("leave_ids", "resource.calendar.leaves")))),
+        ("mrp.workcenter", "mrp.workcenter.capacity", "resource.calendar",
+         "resource.calendar.attendance", "resource.calendar.leaves")),
 )
 
 Progress = Callable[[str, int], None]

@@ -15,24 +15,24 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from waitress.server import create_server
-
 from optimizer import SnapshotError
+from sync.guard import close_server, create_guarded_server
 from sync.odoo import OdooError
+from sync.openapi import document
+from sync.quote_request import MAX_BODY, RequestError, parse_body
 from sync.service import PlanningService, QuoteError
 
 log = logging.getLogger(__name__)
 # waitress warns of every queued request; a queue of a few under a burst is normal
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
-MAX_BODY = 1_000_000
 # waitress's adjustments: the numbers the service is measured with (README, Performance)
 SERVER_OPTIONS: dict[str, Any] = {
     "threads": 8,  # quotes take a few ms each; eight keep 20 concurrent clients under 50 ms
     "backlog": 1024,  # the standard library's 5 refused connections under load
-    "connection_limit": 200,  # beyond this, new connections wait in the backlog
+    "connection_limit": 1000,  # at the limit the longest-waiting connection makes room
     "channel_timeout": 15,  # seconds without a byte from a client: its connection is closed
-    "cleanup_interval": 5,
+    "cleanup_interval": 1,  # how often read deadlines are checked
     "max_request_header_size": 32_768,
     "max_request_body_size": MAX_BODY,
     "asyncore_use_poll": True,  # no select() limit of 1,024 descriptors
@@ -109,7 +109,9 @@ class ApiApp:
             return 200, metrics_text(self.service).encode(), "text/plain; version=0.0.4"
         if path == "/quote" and method == "POST":
             return self._quote(environ)
-        if path in ("/health", "/metrics", "/quote"):
+        if path == "/openapi.json" and method in ("GET", "HEAD"):
+            return _json(200, document(self.service.settings.quote_max_lines, MAX_BODY))
+        if path in ("/health", "/metrics", "/quote", "/openapi.json"):
             return _json(405, {"error": f"{method} is not allowed on {path}"})
         return _json(404, {"error": "no such page"})
 
@@ -122,13 +124,13 @@ class ApiApp:
         except ValueError:
             return _json(400, {"error": "Content-Length: expected a number"})
         if length <= 0:
-            return _json(400, {"error": "send the quotation as a JSON body"})
+            return _json(400, {"error": "body: send the quotation as a JSON object"})
+        if length > MAX_BODY:  # waitress refuses these before; a second line of defence
+            return _json(413, {"error": f"body: at most {MAX_BODY} bytes"})
         try:
-            request = json.loads(environ["wsgi.input"].read(length))
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
-            return _json(400, {"error": f"the body is not JSON: {str(error)[:200]}"})
-        if not isinstance(request, dict):
-            return _json(400, {"error": "the body must be a JSON object"})
+            request = parse_body(environ["wsgi.input"].read(length))
+        except RequestError as error:
+            return _json(400, {"error": str(error)})
         try:
             return _json(200, self.service.quote(request))
         except QuoteError as error:
@@ -136,7 +138,8 @@ class ApiApp:
 
 
 def _json(status: int, payload: dict[str, Any]) -> tuple[int, bytes, str]:
-    return status, json.dumps(payload, default=str).encode(), "application/json"
+    return (status, json.dumps(payload, default=str, allow_nan=False).encode(),
+            "application/json")
 
 
 class ApiServer:
@@ -145,8 +148,14 @@ class ApiServer:
 
     def __init__(self, address: tuple[str, int], service: PlanningService, **options: Any):
         self.app = ApiApp(service)
-        self._server: Any = create_server(self.app, host=address[0], port=address[1],
-                                          **{**SERVER_OPTIONS, **options})
+        settings = service.settings
+        header_timeout = float(options.pop("header_timeout", settings.http_header_timeout))
+        request_timeout = float(options.pop("request_timeout", settings.http_request_timeout))
+        adjustments = {**SERVER_OPTIONS, "connection_limit": settings.http_connection_limit,
+                       **options}
+        self._server: Any = create_guarded_server(self.app, address[0], address[1],
+                                                  header_timeout, request_timeout,
+                                                  **adjustments)
         self.server_address = (address[0], int(self._server.effective_port))
 
     def serve_forever(self) -> None:
@@ -155,7 +164,7 @@ class ApiServer:
 
     def shutdown(self) -> None:
         """Close the listening socket and every connection; ``serve_forever`` returns."""
-        self._server.close()
+        close_server(self._server)
 
     def server_close(self) -> None:
         """Kept for the standard library's shape: closing happened in :meth:`shutdown`."""

@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 
 from optimizer import PlannerSettings, SnapshotError, plan, quote
 from optimizer.plan import Plan
-from optimizer.snapshot import SaleLine, SaleOrder, Snapshot
-from sync.build import build_snapshot, local_date, m2o_id, m2o_name, utc_datetime
+from optimizer.snapshot import SaleOrder, Snapshot
+from sync import quote_request
+from sync.build import build_snapshot, m2o_id, m2o_name
 from sync.config import ConfigError, Settings
 from sync.odoo import OdooClient, OdooError, server_version
 from sync.payload import build_payload, odoo_datetime, order_payload
-from sync.reader import OdooReader, Progress, ReadReport, snapshot_digest
+from sync.reader import SPECS, OdooReader, Progress, ReadReport, snapshot_digest
 from sync.runs import plan_digest, run_key
 from sync.state import StateStore
 from sync.worktime import working_time_between
@@ -47,6 +48,11 @@ def quiet_collector() -> Iterator[None]:
         gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+# what a salesperson reads when Odoo does not answer the service: no address, no trace
+UNREADABLE = ("the planning service cannot read %s from Odoo right now; try again in a "
+              "moment (the service's log has the details)")
 
 
 class QuoteError(ValueError):
@@ -278,7 +284,8 @@ class PlanningService:
                 answer = self.client.call(APPLY_MODEL, "apply_plan", payload)
             except OdooError as error:
                 self.store.finish_run(key, "failed", 0.0, error=str(error))
-                if f"Object {APPLY_MODEL} doesn't exist" in str(error):
+                if (f"Object {APPLY_MODEL} doesn't exist" in str(error)
+                        or f"the model {APPLY_MODEL!r} does not exist" in str(error)):
                     raise OdooError(
                         f"{error} - is the addon sale_capacity_promise installed in "
                         f"database {self.settings.odoo_db}?") from error
@@ -349,14 +356,22 @@ class PlanningService:
             self.metrics.count_quote(status, time.perf_counter() - mark)
 
     def _quotation(self, request: dict[str, Any], current: CurrentPlan) -> SaleOrder:
-        order_id = request.get("order_id")
-        if not isinstance(order_id, int) or isinstance(order_id, bool):
-            raise QuoteError("order_id: expected the sale order's id (an integer)")
         tz = ZoneInfo(current.snapshot.timezone)
-        if "lines" in request:
-            order = _order_from_request(request, tz, current.snapshot.today)
-        else:
-            order = self._order_from_odoo(order_id, tz, current.snapshot.today)
+        max_lines = self.settings.quote_max_lines
+        try:
+            order_id = quote_request.order_id(request)
+            if "lines" in request:
+                order = quote_request.quotation(request, tz, current.snapshot.today, max_lines)
+            else:
+                body = self._order_from_odoo(order_id)
+                try:
+                    order = quote_request.quotation(body, tz, current.snapshot.today,
+                                                    max_lines)
+                except quote_request.RequestError as error:
+                    raise QuoteError(f"sale order {order_id} in Odoo cannot be quoted: "
+                                     f"{error}", 422) from error
+        except quote_request.RequestError as error:
+            raise QuoteError(str(error)) from error
         known = current.snapshot.index.products
         unknown = {line.product_id for line in order.lines} - set(known)
         if unknown:
@@ -377,7 +392,8 @@ class PlanningService:
                  if name in self.client.fields("product.product")],
                 context={"active_test": False})
         except OdooError as error:
-            raise QuoteError(f"cannot read the quotation's products: {error}", 502) from error
+            log.warning("quote: cannot read products %s: %s", sorted(product_ids), error)
+            raise QuoteError(UNREADABLE % "the quotation's products", 502) from error
         skipped = set()
         for row in rows:
             kind = row.get("detailed_type") or row.get("type")
@@ -392,8 +408,12 @@ class PlanningService:
                              "next planning run on", 422)
         return skipped
 
-    def _order_from_odoo(self, order_id: int, tz: ZoneInfo, today: dt.date) -> SaleOrder:
+    def _order_from_odoo(self, order_id: int) -> dict[str, Any]:
+        """The quotation as Odoo has it, in the ``/quote`` body's shape."""
         try:
+            # the unit field as this series names it (19: product_uom_id)
+            uom_field = self.reader.resolve(SPECS["sale.order.line"]).get("product_uom",
+                                                                          "product_uom")
             orders = self.client.search_read(
                 "sale.order", [("id", "=", order_id)],
                 ["name", "partner_id", "date_order", "commitment_date", "picking_policy",
@@ -402,61 +422,23 @@ class PlanningService:
                 raise QuoteError(f"sale order {order_id} does not exist in Odoo", 404)
             lines = self.client.search_read(
                 "sale.order.line", [("order_id", "=", order_id), ("display_type", "=", False)],
-                ["product_id", "product_uom_qty", "product_uom", "customer_lead"],
+                ["product_id", "product_uom_qty", uom_field, "customer_lead"],
                 order="sequence, id")
         except OdooError as error:
-            raise QuoteError(f"cannot read sale order {order_id}: {error}", 502) from error
+            log.warning("quote: cannot read sale order %d: %s", order_id, error)
+            raise QuoteError(UNREADABLE % f"sale order {order_id}", 502) from error
         row = orders[0]
-        body = {
+        return {
             "order_id": order_id, "name": row.get("name"),
             "partner": m2o_name(row.get("partner_id")), "date_order": row.get("date_order"),
             "commitment_date": row.get("commitment_date") or None,
             "picking_policy": row.get("picking_policy"),
             "lines": [{"line_id": line["id"], "product_id": m2o_id(line.get("product_id")),
                        "quantity": line.get("product_uom_qty"),
-                       "uom_id": m2o_id(line.get("product_uom")),
+                       "uom_id": m2o_id(line.get(uom_field)),
                        "customer_lead": line.get("customer_lead")} for line in lines
                       if m2o_id(line.get("product_id"))],
         }
-        return _order_from_request(body, tz, today)
-
-
-def _order_from_request(request: dict[str, Any], tz: ZoneInfo, today: dt.date) -> SaleOrder:
-    """A quotation from the ``/quote`` body (the addon's contract), refusing bad fields by
-    name."""
-    lines = request.get("lines")
-    if not isinstance(lines, list):
-        raise QuoteError("lines: expected a list of order lines")
-    sale_lines = []
-    for position, line in enumerate(lines):
-        where = f"lines[{position}]"
-        if not isinstance(line, dict):
-            raise QuoteError(f"{where}: expected an object")
-        values = {}
-        for name in ("line_id", "product_id", "uom_id"):
-            value = line.get(name)
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise QuoteError(f"{where}.{name}: expected an integer id, got {value!r}")
-            values[name] = value
-        quantity = line.get("quantity")
-        if not isinstance(quantity, int | float) or isinstance(quantity, bool) or quantity < 0:
-            raise QuoteError(f"{where}.quantity: expected a number >= 0, got {quantity!r}")
-        lead = line.get("customer_lead")
-        if lead is not None and (not isinstance(lead, int | float) or lead < 0):
-            raise QuoteError(f"{where}.customer_lead: expected days >= 0, got {lead!r}")
-        sale_lines.append(SaleLine(values["line_id"], values["product_id"], float(quantity),
-                                   values["uom_id"], float(lead) if lead is not None else None))
-    try:
-        ordered = local_date(request.get("date_order"), tz) or today
-        commitment = local_date(request.get("commitment_date"), tz)
-        created = utc_datetime(request.get("date_order"))
-    except ValueError as error:
-        raise QuoteError(f"date_order/commitment_date: expected 'YYYY-MM-DD HH:MM:SS' "
-                         f"({error})") from error
-    return SaleOrder(int(request["order_id"]), str(request.get("name") or request["order_id"]),
-                     str(request.get("partner") or ""), "quotation", ordered, tuple(sale_lines),
-                     commitment, created,
-                     "one" if request.get("picking_policy") == "one" else "direct")
 
 
 def _next_minute(moment: dt.datetime) -> dt.datetime:

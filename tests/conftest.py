@@ -1,7 +1,9 @@
-"""Shared fixtures: a fake Odoo 17 with the addon's two service methods, and settings for it."""
+"""Shared fixtures: a fake Odoo (17, or 18 and 19) with the addon's two service methods, and
+settings for it."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
 from collections.abc import Iterator
@@ -60,15 +62,29 @@ class AddonStub:
         return dict(self.settings)
 
 
-@pytest.fixture
-def addon_odoo() -> Iterator[tuple[FakeOdoo, AddonStub]]:
-    """A fake Odoo 17 with the recorded demo data and the addon's service methods."""
+@contextlib.contextmanager
+def addon_fake(series: str = "17.0") -> Iterator[tuple[FakeOdoo, AddonStub]]:
+    """A fake Odoo of ``series`` with the recorded demo data and the addon's service methods."""
     addon = AddonStub()
-    with start_fake_odoo() as server:
+    with start_fake_odoo(series=series) as server:
         server.register_method("capacity.planner.run", "apply_plan", addon.apply_plan)
         server.register_method("capacity.planner.run", "get_service_settings",
                                addon.get_service_settings)
         yield server, addon
+
+
+@pytest.fixture
+def addon_odoo() -> Iterator[tuple[FakeOdoo, AddonStub]]:
+    """A fake Odoo 17 with the recorded demo data and the addon's service methods."""
+    with addon_fake() as pair:
+        yield pair
+
+
+@pytest.fixture(params=["17.0", "18.0", "19.0"], ids=["odoo17", "odoo18", "odoo19"])
+def addon_odoo_series(request: pytest.FixtureRequest) -> Iterator[tuple[FakeOdoo, AddonStub]]:
+    """The same fake Odoo with the addon as 17, 18 and 19 serve it (19 over JSON-2)."""
+    with addon_fake(request.param) as pair:
+        yield pair
 
 
 def settings_for(server: FakeOdoo, tmp_path: Path, **overrides: Any) -> Settings:

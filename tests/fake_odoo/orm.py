@@ -8,6 +8,7 @@ methods get the arguments as sent, record methods take the record ids from the f
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -223,3 +224,46 @@ def call_kw(dataset: Dataset, uid: int, model_name: str, method: str, args: Sequ
         ids, rest = args[0], args[1:]
         ids = [ids] if isinstance(ids, int) else list(ids or [])
         return function(BaseModel(dataset, model, uid, context, ids), *rest, **kwargs)
+
+
+class NotFound(Exception):
+    """JSON-2's 404: no such model or public method."""
+
+
+class Unprocessable(Exception):
+    """JSON-2's 422: the named arguments do not fit the method."""
+
+
+def call_json2(dataset: Dataset, uid: int, model_name: str, method: str, ids: Sequence[int],
+               context: Mapping[str, Any] | None, kwargs: Mapping[str, Any],
+               custom: Mapping[tuple[str, str], CustomMethod]) -> Any:
+    """Run one ``POST /json/2/<model>/<method>`` as Odoo 19's ``web_json_2_rpc`` does: named
+    arguments bound to the method's signature (422 when they do not fit), 404 for an unknown
+    model or method."""
+    if PRIVATE_METHOD.match(method):
+        raise NotFound(f"Private methods (such as {model_name}.{method}) cannot be called "
+                       "remotely.")
+    handler = custom.get((model_name, method))
+    if handler is not None:
+        _bind(handler, model_name, method, (), kwargs)
+        return handler(**kwargs)
+    model = dataset.models.get(model_name)
+    if model is None:
+        raise NotFound(f"the model {model_name!r} does not exist")
+    function = getattr(BaseModel, method, None)
+    if function is None or (method == "context_get" and model_name != "res.users"):
+        raise NotFound(f"The method {method!r} does not exist on the model {model_name!r}")
+    api = getattr(function, "_api", None)
+    if api in ("model", "model_create") and ids:
+        raise Unprocessable(f"cannot call {model_name}.{method} with ids")
+    _bind(function, model_name, method, (None,), kwargs)
+    with dataset.acting_as(uid):
+        return function(BaseModel(dataset, model, uid, context, list(ids)), **kwargs)
+
+
+def _bind(function: Callable[..., Any], model: str, method: str, head: tuple[Any, ...],
+          kwargs: Mapping[str, Any]) -> None:
+    try:
+        inspect.signature(function).bind(*head, **kwargs)
+    except TypeError as error:
+        raise Unprocessable(f"{model}.{method}(): {error}") from error

@@ -1,7 +1,9 @@
-"""FakeOdoo: a loopback HTTP server that speaks Odoo 17's XML-RPC and JSON-RPC.
+"""FakeOdoo: a loopback HTTP server that speaks Odoo 17's XML-RPC and JSON-RPC, and Odoo 19's
+JSON-2 when it plays 19.
 
 It answers the real client code (odoo-client-lib, ``xmlrpc.client``, ``httpx``) with the data of a
-recording made from a real Odoo 17, reports errors with the fault codes, fault strings and JSON
+recording made from a real Odoo 17 (as 18 or 19 would serve it with ``series=``, see
+:mod:`fake_odoo.dialect`), reports errors with the fault codes, fault strings and JSON
 error objects Odoo 17 sends, and lets a test inject what production brings: slow answers,
 access errors, dropped connections, proxy errors and restarts. Every request is logged in
 :attr:`FakeOdoo.calls` so a test can count what a poll cost.
@@ -29,8 +31,16 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .dataset import Dataset
+from .dialect import to_series
 from .exceptions import AccessDenied, AccessError, OperationalError, UserError
-from .orm import CustomMethod, access_error, call_kw
+from .orm import (
+    CustomMethod,
+    NotFound,
+    Unprocessable,
+    access_error,
+    call_json2,
+    call_kw,
+)
 
 TEST_DB = "fake_odoo17"
 TEST_PASSWORD = "fake-odoo-password"  # noqa: S105 - a test credential, accepted only by the fake
@@ -38,6 +48,8 @@ TEST_API_KEY = "0123456789abcdef0123456789abcdef01234567"  # the shape of an Odo
 
 FAULT_KINDS = ("connection", "reset", "http502", "http503", "restart")
 XMLRPC_PATH = re.compile(r"^/xmlrpc/(?P<v2>2/)?(?P<service>[^/]+)$")
+JSON2_PATH = re.compile(r"^/json/2/(?P<model>[^/]+)/(?P<method>[^/]+)$")
+BEARER = re.compile(r"^bearer\s+(.+)$", re.IGNORECASE)
 CONTROL_CHARACTERS = dict.fromkeys(set(range(32)) - {9, 10, 13})
 PROXY_ERROR_BODY = (
     "<html>\r\n<head><title>{code} {reason}</title></head>\r\n<body>\r\n"
@@ -85,13 +97,20 @@ class FakeOdoo:
     :param dataset_path: recording to serve (default: the bundled Odoo 17 demo recording).
     :param port: 0 picks a free port; :meth:`restart` keeps the port.
     :param db: the only database name the fake knows; other names fail as in Odoo.
+    :param series: "17.0" (the recording as made), "18.0" or "19.0" (its fields as those series
+        name them; 19 also answers JSON-2).
 
-    Any user of the recording logs in with :data:`TEST_PASSWORD` or :data:`TEST_API_KEY`.
+    Any user of the recording logs in with :data:`TEST_PASSWORD` or :data:`TEST_API_KEY`;
+    JSON-2 takes only the API key.
     """
 
     def __init__(self, dataset_path: str | Path | None = None, *, dataset: Dataset | None = None,
-                 host: str = "127.0.0.1", port: int = 0, db: str = TEST_DB) -> None:
+                 host: str = "127.0.0.1", port: int = 0, db: str = TEST_DB,
+                 series: str = "17.0") -> None:
         self.dataset = dataset or Dataset.from_file(dataset_path)
+        if series != "17.0":
+            to_series(self.dataset, series)
+        self.series = series
         self.host = host
         self.port = port
         self.db = db
@@ -276,6 +295,8 @@ class FakeOdoo:
             self._serve_xmlrpc(handler, body, xmlrpc_match["service"], bool(xmlrpc_match["v2"]))
         elif path in ("/jsonrpc", "/web/webclient/version_info"):
             self._serve_jsonrpc(handler, body, path)
+        elif path.startswith("/json/2") and self.series >= "19.0":
+            self._serve_json2(handler, body, path)
         else:
             _send(handler, 404, "text/html; charset=utf-8", _html_error(404, "Not Found"))
 
@@ -339,6 +360,63 @@ class FakeOdoo:
                 response["result"] = result
         _send(handler, 200, "application/json; charset=utf-8",
               json.dumps(response, default=str).encode("utf-8"))
+
+    def _serve_json2(self, handler: _Handler, body: bytes, path: str) -> None:
+        """Odoo 19's ``/json/2/<model>/<method>``: bearer API key, ``X-Odoo-Database``, the
+        arguments by name; errors as an HTTP status with Odoo's serialized exception."""
+        match = JSON2_PATH.match(path)
+        if match is None:
+            _send_json(handler, 404, _json2_body("werkzeug.exceptions.NotFound",
+                                                 "Did you mean POST /json/2/<model>/<method>?"))
+            return
+        model, method = match["model"], match["method"]
+        bearer = BEARER.match(handler.headers.get("Authorization") or "")
+        database = handler.headers.get("X-Odoo-Database")
+        if handler.headers.get("Cookie") and database:
+            _send_json(handler, 403, _json2_body(
+                "werkzeug.exceptions.Forbidden",
+                "Cannot use both the session_id cookie and the x-odoo-database header."))
+            return
+        if database is not None and database != self.db:
+            _send_json(handler, 404, _json2_body("werkzeug.exceptions.NotFound",
+                                                 "The requested URL was not found."))
+            return
+        if bearer is None or bearer[1] != self.api_key:
+            self._log(_Request("json2", method, [], model, method), failed=True)
+            _send_json(handler, 401, _json2_body("werkzeug.exceptions.Unauthorized",
+                                                 "Invalid apikey"))
+            return
+        try:
+            arguments = json.loads(body or b"{}")
+            if not isinstance(arguments, dict):
+                raise ValueError("not an object")
+        except ValueError as error:
+            _send_json(handler, 400, _json2_body("werkzeug.exceptions.BadRequest",
+                                                 f"could not parse the body as json: {error}"))
+            return
+        request = _Request("json2", method, [self.db, self.uid, "", model, method, arguments],
+                           model, method)
+        if not self._before_dispatch(handler, request):
+            return
+        ids = list(arguments.pop("ids", []) or [])
+        context = arguments.pop("context", None)
+        try:
+            with self._lock:
+                fault = self._take_fault(("access",), model, method)
+                if fault is not None:
+                    target = self.dataset.models.get(model)
+                    raise (access_error(target, method) if target is not None else
+                           AccessError(f"You are not allowed to access '{model}' ({model}) "
+                                       "records."))
+                result = call_json2(self.dataset, self.uid, model, method, ids, context,
+                                    arguments, self._custom)
+        except Exception as error:  # noqa: BLE001 - Odoo answers every error with a status
+            self._log(request, failed=True)
+            _send_json(handler, _json2_status(error), _json2_body(
+                _exception_name(error), str(error), list(error.args), _traceback(error)))
+            return
+        self._log(request, result)
+        _send_json(handler, 200, result)
 
     def _before_dispatch(self, handler: _Handler, request: _Request) -> bool:
         """Apply injected transport faults and delays; False when the request must go unanswered."""
@@ -463,9 +541,10 @@ class FakeOdoo:
                                    size))
 
 
-def start_fake_odoo(dataset_path: str | Path | None = None) -> FakeOdoo:
-    """Start a FakeOdoo on a free loopback port; use it as a context manager to stop it."""
-    return FakeOdoo(dataset_path).start()
+def start_fake_odoo(dataset_path: str | Path | None = None, series: str = "17.0") -> FakeOdoo:
+    """Start a FakeOdoo (of ``series``) on a free loopback port; use it as a context manager
+    to stop it."""
+    return FakeOdoo(dataset_path, series=series).start()
 
 
 # ---------------------------------------------------------------------- HTTP plumbing
@@ -524,6 +603,11 @@ def _send(handler: BaseHTTPRequestHandler, status: int, content_type: str, body:
     except OSError:
         pass  # the client is gone (timed out, or the server was stopped meanwhile)
     handler.close_connection = True
+
+
+def _send_json(handler: BaseHTTPRequestHandler, status: int, value: Any) -> None:
+    _send(handler, status, "application/json; charset=utf-8",
+          json.dumps(value, default=str).encode("utf-8"))
 
 
 def _drop(sock: socket.socket, reset: bool = False) -> None:
@@ -587,6 +671,37 @@ def _serialize_exception(error: Exception) -> dict[str, Any]:
         "arguments": list(error.args),
         "context": {},
     }
+
+
+def _exception_name(error: Exception) -> str:
+    cls = type(error)
+    if isinstance(error, NotFound):
+        return "werkzeug.exceptions.NotFound"
+    if isinstance(error, Unprocessable):
+        return "werkzeug.exceptions.UnprocessableEntity"
+    return f"{cls.__module__}.{cls.__name__}" if cls.__module__ else cls.__name__
+
+
+def _json2_status(error: Exception) -> int:
+    """The HTTP status Odoo 19 gives an exception (``http_status`` of Odoo's exceptions)."""
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, Unprocessable):
+        return 422
+    if isinstance(error, (AccessError, AccessDenied)):
+        return 403
+    if type(error).__name__ == "MissingError":
+        return 404
+    if isinstance(error, UserError):
+        return 422
+    return 500
+
+
+def _json2_body(name: str, message: str, arguments: list[Any] | None = None,
+                debug: str = "") -> dict[str, Any]:
+    """``odoo.http.serialize_exception``, as JSON-2 sends it."""
+    return {"name": name, "message": message, "arguments": arguments or [message],
+            "context": {}, "debug": debug}
 
 
 def _traceback(error: Exception) -> str:
