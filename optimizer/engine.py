@@ -144,17 +144,21 @@ class Engine:
     def take_lots(self, fork: Fork, request: Request) -> tuple[Answer, float]:
         """Take from existing lots: in arrival order (forward) or the latest still in time
         first (backward). Returns what was taken and the quantity still missing."""
-        usable: Iterable[tuple[Lot, float]] = (
-            (lot, left) for lot, left in fork.stock.lots(request.product_id)
-            if _usable(lot, request))
+        usable: Iterable[tuple[Lot, float]] = fork.stock.lots(request.product_id)
         if request.direction == BACKWARD:
             usable = [item for item in reversed(list(usable))
                       if item[0].at <= request.instant + EPS]
         answer = Answer(0.0, _STOCK, [])
         remaining = request.quantity
+        stock, takes, demand = fork.stock, answer.takes, request.demand
+        reserved_for, scenario = request.reserved_for, request.scenario
         for lot, left in usable:
+            # not reserved for another sale order, not made or bought for another inquiry
+            if (lot.reserved_for is not None and lot.reserved_for != reserved_for) or \
+                    (lot.scenario is not None and lot.scenario != scenario):
+                continue
             qty = left if left < remaining else remaining
-            answer.takes.append(fork.stock.take(lot, qty, request.demand))
+            takes.append(stock.take(lot, qty, demand))
             remaining -= qty
             if lot.at >= answer.at:
                 answer.at, answer.reason = lot.at, lot.reason
@@ -259,10 +263,3 @@ class Engine:
 
 _STOCK = Reason("stock", 0.0)
 
-
-def _usable(lot: Lot, request: Request) -> bool:
-    """Whether a request may take from a lot: not reserved for another sale order, and not
-    made or bought for another quotation's inquiry."""
-    if lot.reserved_for is not None and lot.reserved_for != request.reserved_for:
-        return False
-    return lot.scenario is None or lot.scenario == request.scenario

@@ -16,7 +16,7 @@ import bisect
 
 from optimizer.calendar import BACKWARD, EPS, FORWARD, WorkingTime
 
-BLOCK = 32
+BLOCK = 16
 _INF = float("inf")
 Gap = tuple[float, float]
 LaneMark = list[tuple[int, float, float]]
