@@ -85,6 +85,7 @@ class Assembler:
             order.commitment_at is not None and promise_at > demand.due_at(order) + EPS)
         if late and target < self.today:
             reason = explainer.overdue(reason, target)
+            data = {**data, "overdue": target.isoformat()}
         line_product = outcome.line.product_id
         parts = [(self.date(take.at + self.delivery), take.qty) for take in outcome.takes
                  if take.lot.product_id == line_product]

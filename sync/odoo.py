@@ -103,7 +103,8 @@ class JsonRpcConnector(odoolib.JsonRPCConnector):
 POSITIONAL: dict[str, tuple[str, ...]] = {
     "search": ("domain",), "search_count": ("domain",), "search_read": ("domain",),
     "fields_get": ("allfields",), "create": ("vals_list",), "read": ("ids", "fields"),
-    "write": ("ids", "vals"), "unlink": ("ids",), "apply_plan": ("payload",),
+    "write": ("ids", "vals"), "unlink": ("ids",), "default_get": ("fields",),
+    "apply_plan": ("payload",),
     "get_service_settings": (), "context_get": (),
 }
 
@@ -156,7 +157,11 @@ class Json2Transport:
         response = self._http.post(f"/json/2/{model}/{method}", json=body)
         if response.status_code >= 400:
             raise _json2_error(response)
-        return response.json()
+        result = response.json()
+        if method == "create" and isinstance(body.get("vals_list"), dict) and \
+                isinstance(result, list) and len(result) == 1:
+            return result[0]  # one record's values give its id, as over XML-RPC
+        return result
 
     def close(self) -> None:
         self._http.close()

@@ -118,8 +118,8 @@ def document(max_lines: int = 2000, max_body: int = MAX_BODY) -> dict[str, Any]:
         }}
     health = {"type": "object", "required": ["status"],
               "properties": {"status": {"enum": ["up", "degraded", "down"]}},
-              "description": "Without the token only `status`; with it also `odoo`, `poll`, "
-                             "`plan` and `runs`."}
+              "description": "Without the token only `status`; with it also `version` (the "
+                             "service's), `odoo`, `poll`, `plan` and `runs`."}
 
     def answers(codes: dict[str, str], schema: str) -> dict[str, Any]:
         return {code: {"description": text, "content": {"application/json": {"schema": {

@@ -7,6 +7,7 @@ connections are limited in number with a real listen backlog."""
 from __future__ import annotations
 
 import hmac
+import importlib.metadata
 import json
 import logging
 import random
@@ -23,6 +24,10 @@ from sync.quote_request import MAX_BODY, RequestError, parse_body
 from sync.service import PlanningService, QuoteError
 
 log = logging.getLogger(__name__)
+try:
+    SERVICE_VERSION = importlib.metadata.version("capacity-promise")
+except importlib.metadata.PackageNotFoundError:  # run from a checkout that is not installed
+    SERVICE_VERSION = "unknown"
 # waitress warns of every queued request; a queue of a few under a burst is normal
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
@@ -191,6 +196,7 @@ def health(service: PlanningService, detailed: bool = False) -> tuple[int, dict[
         age = service.plan_age()
         poll = service.metrics.last_poll
         payload.update({
+            "version": SERVICE_VERSION,
             "odoo": {"address": service.client.address, "reachable": reachable,
                      "version": service.client.version_string or None,
                      "problem": problem or None, "last_error": service.last_error or None},

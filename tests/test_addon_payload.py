@@ -7,6 +7,8 @@ file so that the addon package (which imports Odoo) is not imported.
 import copy
 import datetime
 import importlib.util
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -206,8 +208,66 @@ def test_a_structured_reason_keeps_its_sentence():
 
 def test_keys_of_a_newer_service_are_ignored():
     raw = _plan(planner="2.0")
-    raw["productions"][0]["workorders"] = [{"start": "2026-11-24 08:00:00"}]
+    raw["productions"][0]["operators"] = [{"start": "2026-11-24 08:00:00"}]
     assert plan_payload.parse_plan(raw).productions[0].production_id == 3
+
+
+def test_the_reason_data_is_kept_as_canonical_json():
+    raw = _plan()
+    data = {"values": {"workcenter_id": 1, "until": "2026-12-02"}, "kind": "capacity"}
+    raw["orders"][0]["reason_data"] = data
+    raw["orders"][0]["lines"][0]["reason"] = {"kind": "stock", "values": {}}
+    order = plan_payload.parse_plan(raw).orders[0]
+    assert json.loads(order.reason_data) == data
+    assert order.reason_data.startswith('{"kind":"capacity"')
+    assert json.loads(order.lines[0].reason_data) == {"kind": "stock", "values": {}}
+    assert plan_payload.parse_plan(_plan()).orders[0].reason_data == ""
+
+
+@pytest.mark.parametrize(
+    ("reason_data", "message"),
+    [
+        ({"values": {}}, "orders[0].reason_data.kind: missing"),
+        ({"kind": "capacity", "values": [1]}, "orders[0].reason_data.values: [1] is not an object"),
+        ("capacity", "orders[0].reason_data: 'capacity' is not an object"),
+    ],
+)
+def test_bad_reason_data_is_named(reason_data, message):
+    raw = _plan()
+    raw["orders"][0]["reason_data"] = reason_data
+    with pytest.raises(plan_payload.PayloadError, match=re.escape(message)):
+        plan_payload.parse_plan(raw)
+
+
+def test_work_orders_carry_their_planned_times():
+    raw = _plan()
+    raw["productions"][0].update(
+        date_start="2026-11-24 08:00:00", date_finished="2026-11-25 12:00:00",
+        workorders=[{"workorder_id": 31, "workcenter_id": 1, "date_start": "2026-11-24 08:00:00",
+                     "date_finished": "2026-11-24 10:30:00"}])
+    production = plan_payload.parse_plan(raw).productions[0]
+    assert production.date_finished == datetime.datetime(2026, 11, 25, 12)
+    assert production.workorders[0].workorder_id == 31
+    assert production.workorders[0].date_finished == datetime.datetime(2026, 11, 24, 10, 30)
+    raw["productions"][0]["workorders"][0]["date_finished"] = "2026-11-24 07:00:00"
+    with pytest.raises(plan_payload.PayloadError, match=re.escape(
+            "productions[0].workorders[0].date_finished: 2026-11-24 07:00:00 is before")):
+        plan_payload.parse_plan(raw)
+
+
+def test_work_orders_of_another_production_are_refused():
+    raw = _plan()
+    raw["productions"][0]["workorders"] = [
+        {"workorder_id": 31, "date_start": "2026-11-24 08:00:00",
+         "date_finished": "2026-11-24 10:30:00"},
+        {"workorder_id": 32, "date_start": "2026-11-24 08:00:00",
+         "date_finished": "2026-11-24 10:30:00"}]
+    records = dict(ODOO, **{"mrp.workorder": {31: {"id": 31, "production_id": (4, "MO4")}}})
+    errors = plan_payload.check_references(
+        plan_payload.parse_plan(raw), (1, "Main"), _Odoo(records).lookup, lambda a, b: True)
+    assert ("productions[0].workorders[0].workorder_id: work order 31 belongs to MO4, "
+            "not to manufacturing order 3") in errors
+    assert "productions[0].workorders[1].workorder_id: work order 32 does not exist" in errors
 
 
 class _Odoo:

@@ -1,38 +1,23 @@
-"""The quiet poll against a real Odoo (skipped without one): after a full sync that applies the
-plan, a poll with nothing changed plans nothing, writes nothing and costs at most ten calls;
-and the bench tool says why it does not run when no Odoo is configured."""
+"""The quiet poll against a real Odoo of each configured series (``tests/live.py``; skipped
+without one): after a full sync that applies the plan, a poll with nothing changed plans
+nothing, writes nothing and costs at most ten calls; and the bench tool says why it does not run
+when no Odoo is configured."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
+from live import by_target, live_settings, writes
 
 from bench import sync_bench
-from sync.config import Secret, Settings
 from sync.service import PlanningService
-
-ENV = os.environ
-
-
-def live_settings(tmp_path: Path) -> Settings:
-    missing = [name for name in ("URL", "DB", "LOGIN", "API_KEY")
-               if not ENV.get(f"CAPACITY_PROMISE_TEST_ODOO_{name}")]
-    if missing:
-        pytest.skip("no live Odoo: set CAPACITY_PROMISE_TEST_ODOO_" + ", _".join(missing))
-    if ENV.get("CAPACITY_PROMISE_TEST_ODOO_WRITE") != "1":
-        pytest.skip("applies a plan: set CAPACITY_PROMISE_TEST_ODOO_WRITE=1 (on a copy)")
-    return Settings(odoo_url=ENV["CAPACITY_PROMISE_TEST_ODOO_URL"],
-                    odoo_db=ENV["CAPACITY_PROMISE_TEST_ODOO_DB"],
-                    odoo_login=ENV["CAPACITY_PROMISE_TEST_ODOO_LOGIN"],
-                    odoo_api_key=Secret(ENV["CAPACITY_PROMISE_TEST_ODOO_API_KEY"]),
-                    state_url=f"sqlite:///{tmp_path / 'live.sqlite'}")
 
 
 @pytest.mark.odoo
-def test_live_an_idle_poll_after_the_full_sync_is_quiet(tmp_path):
-    service = PlanningService(live_settings(tmp_path))
+@by_target
+def test_live_an_idle_poll_after_the_full_sync_is_quiet(prefix, series, tmp_path):
+    settings = live_settings(prefix, series, tmp_path)
+    writes(prefix, "applies a plan")
+    service = PlanningService(settings)
     first = service.run_once()
     assert service.metrics.last_poll.outcome in ("applied", "unchanged")
     idle = service.run_once()

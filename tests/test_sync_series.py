@@ -137,6 +137,20 @@ def test_json2_unknown_argument_and_unknown_model_say_what_failed(tmp_path):
             client.call("no.such.model", "search", [])
 
 
+def test_json2_creates_and_writes_as_xml_rpc_does(tmp_path):
+    """Tests and bench tools build data through the client: one record's values give its id,
+    as over XML-RPC, though JSON-2 itself answers a list."""
+    with start_fake_odoo(series="19.0") as server:
+        client = OdooClient(settings_for(server, tmp_path), sleep=no_sleep)
+        partner = client.call("res.partner", "create", {"name": "Wood Corner East"})
+        assert isinstance(partner, int)
+        assert client.call("res.partner", "write", [partner], {"name": "Wood Corner West"})
+        [row] = client.call("res.partner", "read", [partner], ["name"])
+        many = client.call("res.partner", "create", [{"name": "A"}, {"name": "B"}])
+    assert row["name"] == "Wood Corner West"
+    assert isinstance(many, list) and len(many) == 2
+
+
 def test_json2_a_slow_or_restarting_odoo_is_retried(tmp_path):
     with start_fake_odoo(series="19.0") as server:
         client = OdooClient(settings_for(server, tmp_path, odoo_timeout=0.3, odoo_retries=3),

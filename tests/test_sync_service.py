@@ -3,6 +3,7 @@ call, quotes, the HTTP API, the poll loop when Odoo goes away, and the command l
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import threading
 import time
@@ -189,6 +190,7 @@ def test_http_api_health_quote_and_metrics(api):
     assert status == 200 and body == {"status": "up"}  # no detail without the token
     status, body = request(f"{url}/health", token="test-token")
     assert status == 200 and body["odoo"]["reachable"] and body["plan"]["orders"] > 0
+    assert body["version"] == importlib.metadata.version("capacity-promise")
     assert body["poll"]["last"]["outcome"] == "applied" and body["poll"]["last"]["calls"] > 0
     order_id = quotation_id(server)
     status, body = request(f"{url}/quote", {"order_id": order_id})

@@ -13,6 +13,7 @@ work orders' start and end) are ignored.
 """
 
 import datetime
+import json
 import math
 from dataclasses import dataclass
 
@@ -48,6 +49,7 @@ class LinePromise:
     promise_date: datetime.date | None
     status: str
     reason: str
+    reason_data: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,16 @@ class OrderPromise:
     status: str
     reason: str
     lines: tuple
+    reason_data: str = ""
+
+
+@dataclass(frozen=True)
+class WorkorderTimes:
+    path: str
+    workorder_id: int
+    workcenter_id: int | None
+    date_start: datetime.datetime
+    date_finished: datetime.datetime
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,9 @@ class ProductionDates:
     production_id: int
     start_date: datetime.date
     finish_date: datetime.date
+    date_start: datetime.datetime | None = None
+    date_finished: datetime.datetime | None = None
+    workorders: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +148,7 @@ class Quote:
     computed_at: datetime.datetime
     plan_age_seconds: float
     lines: tuple
+    reason_data: str = ""
 
 
 # -- scalar readers --------------------------------------------------------
@@ -207,6 +223,21 @@ def _reason(value, path):
     return f"{kind} ({details})" if details else kind
 
 
+def _reason_data(raw, path):
+    """The reason as structured data, ``{"kind": str, "values": {...}}`` (what the addon
+    renders in the reader's language), as canonical JSON text; "" without one. It comes
+    as ``reason_data`` next to the sentence, or as the ``reason`` itself."""
+    value = raw.get("reason_data")
+    if value is None and isinstance(raw.get("reason"), dict):
+        value, path = raw["reason"], path.replace("reason_data", "reason")
+    if not value:
+        return ""
+    value = _mapping(value, path)
+    _text(_require(value, "kind", path), f"{path}.kind", required=True)
+    _mapping(value.get("values") or {}, f"{path}.values")
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
 def _choice(value, path, choices):
     if value not in choices:
         raise PayloadError(
@@ -265,6 +296,7 @@ def _read_line(raw, path):
             _require(raw, "status", path), f"{path}.status", PROMISE_STATUSES
         ),
         reason=_reason(raw.get("reason"), f"{path}.reason"),
+        reason_data=_reason_data(raw, f"{path}.reason_data"),
     )
 
 
@@ -290,6 +322,7 @@ def _read_order(raw, path):
         ),
         reason=_reason(raw.get("reason"), f"{path}.reason"),
         lines=_read_lines(raw.get("lines", []), f"{path}.lines"),
+        reason_data=_reason_data(raw, f"{path}.reason_data"),
     )
 
 
@@ -301,6 +334,18 @@ def _read_production(raw, path):
         raise PayloadError(
             f"{path}.finish_date", f"{finish} is before start_date {start}"
         )
+    date_start = _datetime_or_none(raw.get("date_start"), f"{path}.date_start")
+    date_finished = _datetime_or_none(raw.get("date_finished"), f"{path}.date_finished")
+    if date_start and date_finished and date_finished < date_start:
+        raise PayloadError(
+            f"{path}.date_finished", f"{date_finished} is before date_start {date_start}"
+        )
+    workorders_path = f"{path}.workorders"
+    workorders = tuple(
+        _read_workorder(item, f"{workorders_path}[{index}]")
+        for index, item in enumerate(_list(raw.get("workorders") or [], workorders_path))
+    )
+    _unique(workorders, lambda item: item.workorder_id, "work order", "workorder_id")
     return ProductionDates(
         path=path,
         production_id=_integer(
@@ -308,6 +353,32 @@ def _read_production(raw, path):
         ),
         start_date=start,
         finish_date=finish,
+        date_start=date_start,
+        date_finished=date_finished,
+        workorders=workorders,
+    )
+
+
+def _datetime_or_none(value, path):
+    return None if value is None else _datetime(value, path)
+
+
+def _read_workorder(raw, path):
+    """A work order's planned start and end, as the plan booked its operation."""
+    raw = _mapping(raw, path)
+    start = _datetime(_require(raw, "date_start", path), f"{path}.date_start")
+    finish = _datetime(_require(raw, "date_finished", path), f"{path}.date_finished")
+    if finish < start:
+        raise PayloadError(f"{path}.date_finished", f"{finish} is before date_start {start}")
+    workcenter = raw.get("workcenter_id")
+    return WorkorderTimes(
+        path=path,
+        workorder_id=_integer(_require(raw, "workorder_id", path), f"{path}.workorder_id"),
+        workcenter_id=None
+        if workcenter is None
+        else _integer(workcenter, f"{path}.workcenter_id"),
+        date_start=start,
+        date_finished=finish,
     )
 
 
@@ -477,6 +548,7 @@ def parse_quote(raw, order_id, line_ids):
             raw.get("plan_age_seconds", 0.0), "plan_age_seconds", minimum=0
         ),
         lines=_read_lines(raw.get("lines", []), "lines"),
+        reason_data=_reason_data(raw, "reason_data"),
     )
     for line in quote.lines:
         if line.line_id not in line_ids:
@@ -529,8 +601,19 @@ def check_references(plan, company, lookup, same_uom_kind):
         "res.partner", [suggestion.vendor_id for suggestion in plan.suggestions], ["id"]
     )
     uoms = lookup("uom.uom", [suggestion.uom_id for suggestion in plan.suggestions], ["id"])
+    workorders_planned = [
+        workorder for production in plan.productions for workorder in production.workorders
+    ]
+    workorders = lookup(
+        "mrp.workorder",
+        [workorder.workorder_id for workorder in workorders_planned],
+        ["production_id"],
+    )
     workcenters = lookup(
-        "mrp.workcenter", [day.workcenter_id for day in plan.load], ["company_id"]
+        "mrp.workcenter",
+        [day.workcenter_id for day in plan.load]
+        + [wo.workcenter_id for wo in workorders_planned if wo.workcenter_id],
+        ["company_id"],
     )
     errors = []
 
@@ -567,6 +650,22 @@ def check_references(plan, company, lookup, same_uom_kind):
             )
         else:
             check_company(path, f"manufacturing order {record['name']}", record)
+        for workorder in production.workorders:
+            found = workorders.get(workorder.workorder_id)
+            where = f"{workorder.path}.workorder_id"
+            if not found:
+                errors.append(f"{where}: work order {workorder.workorder_id} does not exist")
+            elif found["production_id"] and found["production_id"][0] != production.production_id:
+                errors.append(
+                    f"{where}: work order {workorder.workorder_id} belongs to "
+                    f"{found['production_id'][1]}, not to manufacturing order "
+                    f"{production.production_id}"
+                )
+            if workorder.workcenter_id and workorder.workcenter_id not in workcenters:
+                errors.append(
+                    f"{workorder.path}.workcenter_id: work center {workorder.workcenter_id} "
+                    "does not exist"
+                )
     for suggestion in plan.suggestions:
         product = products.get(suggestion.product_id)
         if not product:

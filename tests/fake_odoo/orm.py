@@ -258,7 +258,9 @@ def call_json2(dataset: Dataset, uid: int, model_name: str, method: str, ids: Se
         raise Unprocessable(f"cannot call {model_name}.{method} with ids")
     _bind(function, model_name, method, (None,), kwargs)
     with dataset.acting_as(uid):
-        return function(BaseModel(dataset, model, uid, context, list(ids)), **kwargs)
+        result = function(BaseModel(dataset, model, uid, context, list(ids)), **kwargs)
+    # JSON-2 answers the records a method returns with their ids: create gives a list always
+    return [result] if api == "model_create" and isinstance(result, int) else result
 
 
 def _bind(function: Callable[..., Any], model: str, method: str, head: tuple[Any, ...],

@@ -27,6 +27,17 @@
         "views/sale_order_views.xml",
         "views/mrp_production_views.xml",
         "views/res_config_settings_views.xml",
+        "views/sale_order_work_list_views.xml",
+        "views/sale_capacity_promise_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "sale_capacity_promise/static/src/capacity_board.js",
+            "sale_capacity_promise/static/src/capacity_board.xml",
+            "sale_capacity_promise/static/src/capacity_board.scss",
+        ],
+    },
+    "images": ["static/description/icon.png"],
+    "application": True,
     "installable": True,
 }

@@ -4,6 +4,7 @@ import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools.misc import format_datetime
 
 from .. import plan_payload
 from ..compat import same_uom_kind, unique
@@ -275,3 +276,39 @@ class CapacityPlannerRun(models.Model):
     def _same_uom_kind(self, uom_id, other_uom_id):
         uoms = self.env["uom.uom"].sudo().with_context(active_test=False)
         return same_uom_kind(uoms.browse(uom_id), uoms.browse(other_uom_id))
+
+    # -- for people --------------------------------------------------------
+
+    def _capacity_summary(self):
+        """The run in one line, for the settings: when, how it went, what it found."""
+        self.ensure_one()
+        when = format_datetime(self.env, self.snapshot_at, dt_format="short")
+        if self.state == "failed":
+            return _(
+                "%(when)s: failed - %(message)s",
+                when=when,
+                message=self.solver_message or _("no plan was made"),
+            )
+        return _(
+            "%(when)s: applied - %(orders)s orders, %(late)s late, %(cannot)s not "
+            "planned, %(warnings)s warnings",
+            when=when,
+            orders=self.order_count,
+            late=self.late_count,
+            cannot=self.cannot_plan_count,
+            warnings=self.warning_count,
+        )
+
+    def action_view_work_list(self):
+        """The planner's work list (late and at-risk orders by cause), filtered on
+        what the clicked count counts (``context['work_list_filter']``)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sale_capacity_promise.sale_order_action"
+        )
+        which = self.env.context.get("work_list_filter")
+        context = {"search_default_group_by_capacity_cause": 1}
+        if which:
+            context[f"search_default_filter_capacity_{which}"] = 1
+        action["context"] = context
+        return action

@@ -13,6 +13,7 @@ from odoo.tools.misc import format_date
 
 from .. import plan_payload
 from ..compat import uom_field
+from .capacity_reason import WORKCENTER_KINDS, cause_of, load_reason
 from .write_changes import differs, write_grouped
 
 _logger = logging.getLogger(__name__)
@@ -23,6 +24,8 @@ PROMISE_STATUSES = [
     ("cannot_plan", "Cannot Plan"),
 ]
 DEFAULT_TIMEOUT = 10
+# an order promised on time with less slack than this before its committed date is at risk
+AT_RISK_DAYS = 2
 # an error text from the service is shown to the user, but not a whole page of it
 MAX_ERROR_TEXT = 300
 
@@ -75,6 +78,7 @@ _NO_PROMISE = {
     "capacity_promise_date": False,
     "capacity_planned_status": False,
     "capacity_reason": False,
+    "capacity_reason_data": False,
 }
 
 
@@ -185,6 +189,7 @@ class SaleOrder(models.Model):
                 "capacity_promise_date": promise.promise_date or False,
                 "capacity_planned_status": promise.status,
                 "capacity_reason": promise.reason or False,
+                "capacity_reason_data": promise.reason_data or False,
             }
             for promise in promises
         }
@@ -256,8 +261,28 @@ class SaleOrder(models.Model):
         left as it was and the user is told what went wrong.
         """
         self.ensure_one()
-        url, token, timeout = self._get_capacity_service_settings()
-        quote = self._request_capacity_quote(url, token, timeout)
+        try:
+            url, token, timeout = self._get_capacity_service_settings()
+            quote = self._request_capacity_quote(url, token, timeout)
+        except UserError as error:
+            # the technical detail (address, HTTP status, cause) is for the log and
+            # the administrators; a salesperson gets what to do about it
+            _logger.warning("Check Capacity of %s failed: %s", self.name, error)
+            if self._capacity_user_sees_details():
+                raise
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "title": _("Delivery date not available"),
+                    "message": _(
+                        "The delivery-date service is not answering; try again in a "
+                        "minute or tell your administrator."
+                    ),
+                    "type": "warning",
+                    "sticky": True,
+                },
+            }
         self._write_capacity_quote(quote)
         status = dict(self._fields["capacity_status"].selection)[quote.status]
         if quote.promise_date:
@@ -268,8 +293,9 @@ class SaleOrder(models.Model):
             )
         else:
             message = _("No date can be promised (%(status)s).", status=status)
-        if quote.reason:
-            message = f"{message} {quote.reason}"
+        reason = self.capacity_reason_text
+        if reason:
+            message = f"{message} {reason}"
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -281,6 +307,15 @@ class SaleOrder(models.Model):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+    @api.model
+    def _capacity_user_sees_details(self):
+        """Whether the user is told the technical detail of a failed check: the
+        administrators and the capacity promise managers."""
+        user = self.env.user
+        return user.has_group("base.group_system") or user.has_group(
+            "sale_capacity_promise.group_capacity_promise_manager"
+        )
 
     @api.model
     def _get_capacity_service_settings(self):
@@ -343,7 +378,7 @@ class SaleOrder(models.Model):
                     "The planning service at %(url)s did not answer within %(seconds)s "
                     "seconds. Try again in a moment.",
                     url=shown_url,
-                    seconds=f"{timeout:g}",
+                    seconds=format(timeout, "g"),
                 )
             ) from error
         except requests.exceptions.ConnectTimeout as error:
@@ -352,7 +387,7 @@ class SaleOrder(models.Model):
                     "The planning service at %(url)s could not be reached: no connection "
                     "within %(seconds)s seconds",
                     url=shown_url,
-                    seconds=f"{timeout:g}",
+                    seconds=format(timeout, "g"),
                 )
             ) from error
         except requests.exceptions.RequestException as error:
@@ -425,6 +460,7 @@ class SaleOrder(models.Model):
                 "capacity_promise_date": quote.promise_date or False,
                 "capacity_planned_status": quote.status,
                 "capacity_reason": quote.reason or False,
+                "capacity_reason_data": quote.reason_data or False,
                 # the quote was computed from the lines as they are now
                 "capacity_computed_at": fields.Datetime.now(),
                 "capacity_run_id": False,
@@ -438,5 +474,131 @@ class SaleOrder(models.Model):
                     "capacity_promise_date": promise and promise.promise_date or False,
                     "capacity_status": promise and promise.status or False,
                     "capacity_reason": promise and promise.reason or False,
+                    "capacity_reason_data": promise and promise.reason_data or False,
                 }
             )
+
+    # -- the reason in the reader's language, the cause for the work list -------
+
+    capacity_reason_data = fields.Text(
+        string="Promise Reason (Data)",
+        copy=False,
+        readonly=True,
+        help="The planner's reason as structured data (kind and values), rendered in "
+        "each reader's language.",
+    )
+    capacity_reason_text = fields.Char(
+        string="Why This Date",
+        compute="_compute_capacity_reason_text",
+        help="Why the order can be delivered on the promised date and not earlier, "
+        "in your language.",
+    )
+    capacity_at_risk = fields.Boolean(
+        string="Promise At Risk",
+        compute="_compute_capacity_cause",
+        store=True,
+        help="Promised on time, but with less than two days to spare before the "
+        "committed delivery date.",
+    )
+    capacity_cause_type = fields.Selection(
+        [
+            ("workcenter", "Work Center"),
+            ("component", "Component"),
+            ("other", "Other"),
+        ],
+        string="Cause",
+        compute="_compute_capacity_cause",
+        store=True,
+        help="What holds the promise up: a fully booked or closed work center (the "
+        "bottleneck), or a component waiting for its supply.",
+    )
+    capacity_cause_workcenter_id = fields.Many2one(
+        "mrp.workcenter",
+        string="Bottleneck",
+        compute="_compute_capacity_cause",
+        store=True,
+        help="The work center that holds the promise up.",
+    )
+    capacity_cause_product_id = fields.Many2one(
+        "product.product",
+        string="Waiting For",
+        compute="_compute_capacity_cause",
+        store=True,
+        help="The component the promise waits for.",
+    )
+    capacity_cause_date = fields.Date(
+        string="Frees On",
+        compute="_compute_capacity_cause",
+        store=True,
+        help="When the bottleneck work center has room again, or when the component "
+        "arrives.",
+    )
+    capacity_cause_name = fields.Char(
+        string="Held Up By",
+        compute="_compute_capacity_cause",
+        store=True,
+        help="The bottleneck work center or the component the promise waits for.",
+    )
+
+    @api.depends("capacity_reason_data", "capacity_reason")
+    @api.depends_context("lang")
+    def _compute_capacity_reason_text(self):
+        reasons = self.env["capacity.reason"]
+        for order in self:
+            order.capacity_reason_text = (
+                reasons._render(order.capacity_reason_data) or order.capacity_reason
+            )
+
+    @api.depends(
+        "capacity_reason_data",
+        "capacity_status",
+        "capacity_promise_date",
+        "commitment_date",
+    )
+    def _compute_capacity_cause(self):
+        for order in self:
+            at_risk = bool(
+                order.capacity_status == "on_time"
+                and order.capacity_promise_date
+                and order.commitment_date
+                and order.capacity_promise_date
+                > order.commitment_date.date() - datetime.timedelta(days=AT_RISK_DAYS)
+            )
+            values = {
+                "capacity_at_risk": at_risk,
+                "capacity_cause_type": False,
+                "capacity_cause_workcenter_id": False,
+                "capacity_cause_product_id": False,
+                "capacity_cause_date": False,
+                "capacity_cause_name": False,
+            }
+            if at_risk or order.capacity_status in ("late", "cannot_plan"):
+                values.update(order._capacity_cause_values())
+            order.update(values)
+
+    def _capacity_cause_values(self):
+        self.ensure_one()
+        cause = cause_of(load_reason(self.capacity_reason_data))
+        if not cause:
+            return {"capacity_cause_type": "other"}
+        kind, values = cause
+        day = values.get("until") if kind in WORKCENTER_KINDS else values.get("date")
+        try:
+            day = datetime.date.fromisoformat(str(day)[:10]) if day else False
+        except ValueError:
+            day = False
+        if kind in WORKCENTER_KINDS:
+            workcenter = self.env["mrp.workcenter"].browse(values["workcenter_id"]).exists()
+            return {
+                "capacity_cause_type": "workcenter",
+                "capacity_cause_workcenter_id": workcenter.id,
+                "capacity_cause_date": day,
+                "capacity_cause_name": workcenter.name or values.get("workcenter"),
+            }
+        product = self.env["product.product"].browse(values["product_id"]).exists()
+        return {
+            "capacity_cause_type": "component",
+            "capacity_cause_product_id": product.id,
+            "capacity_cause_date": day,
+            "capacity_cause_name": product.display_name or values.get("product"),
+        }

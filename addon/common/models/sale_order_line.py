@@ -13,6 +13,7 @@ _NO_PROMISE = {
     "capacity_promise_date": False,
     "capacity_status": False,
     "capacity_reason": False,
+    "capacity_reason_data": False,
 }
 
 
@@ -37,6 +38,7 @@ class SaleOrderLine(models.Model):
                 "capacity_promise_date": promise.promise_date or False,
                 "capacity_status": promise.status,
                 "capacity_reason": promise.reason or False,
+                "capacity_reason_data": promise.reason_data or False,
             }
             for promise in promises
         }
@@ -68,3 +70,25 @@ class SaleOrderLine(models.Model):
         result = super().unlink()
         orders.exists()._capacity_mark_lines_changed()
         return result
+
+    capacity_reason_data = fields.Text(
+        string="Promise Reason (Data)",
+        copy=False,
+        readonly=True,
+        help="The planner's reason as structured data (kind and values).",
+    )
+    capacity_reason_text = fields.Char(
+        string="Why This Date",
+        compute="_compute_capacity_reason_text",
+        help="Why this line can be delivered on its promised date, in your language.",
+    )
+
+    @api.depends("capacity_reason_data", "capacity_reason", "product_id")
+    @api.depends_context("lang")
+    def _compute_capacity_reason_text(self):
+        reasons = self.env["capacity.reason"]
+        for line in self:
+            line.capacity_reason_text = (
+                reasons._render(line.capacity_reason_data, line.product_id.id)
+                or line.capacity_reason
+            )

@@ -396,7 +396,7 @@ class TestApplyPlan(CapacityPromiseCase):
             "kind": "capacity",
             "values": {"workcenter": "Assembly"},
         }
-        plan["productions"][0]["workorders"] = [
+        plan["productions"][0]["operators"] = [
             {"start": "2026-01-01 08:00:00", "end": "2026-01-01 10:00:00"}
         ]
         plan["planner_version"] = "2"

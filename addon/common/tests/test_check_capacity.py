@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from odoo import fields, release
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tests.common import new_test_user
 from odoo.tools.misc import format_date
 
 from .common import CapacityPromiseCase
@@ -70,6 +71,13 @@ class TestCheckCapacity(CapacityPromiseCase):
         cls.addClassCleanup(cls.server.shutdown)
         cls.service_url = f"http://127.0.0.1:{cls.server.server_address[1]}"
 
+        cls.sales_admin = new_test_user(
+            cls.env,
+            login="cp_sales_admin",
+            groups="sales_team.group_sale_salesman,"
+            "sale_capacity_promise.group_capacity_promise_manager",
+        )
+
     def setUp(self):
         super().setUp()
         FakePlanningService.requests = []
@@ -117,9 +125,19 @@ class TestCheckCapacity(CapacityPromiseCase):
         ) + self.order.order_line.read(["capacity_promise_date", "capacity_status"])
 
     def _check_refused(self):
+        """The salesperson is told plainly what to do and the administrator what went
+        wrong; nothing changes on the order. Returns the administrator's message."""
         before = self._order_values()
+        action = self.order.with_user(self.salesman).action_check_capacity()
+        self.assertEqual(action["params"]["title"], "Delivery date not available")
+        self.assertEqual(
+            action["params"]["message"],
+            "The delivery-date service is not answering; try again in a minute or "
+            "tell your administrator.",
+        )
+        self.assertEqual(self._order_values(), before, "nothing may change on the order")
         with self.assertRaises(UserError) as caught:
-            self.order.with_user(self.salesman).action_check_capacity()
+            self.order.with_user(self.sales_admin).action_check_capacity()
         self.assertEqual(
             self._order_values(), before, "nothing may change on the order"
         )

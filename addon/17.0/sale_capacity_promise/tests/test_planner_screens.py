@@ -1,0 +1,1 @@
+../../../common/tests/test_planner_screens.py

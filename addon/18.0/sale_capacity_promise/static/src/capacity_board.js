@@ -1,0 +1,1 @@
+../../../../common/static/src/capacity_board.js

@@ -1,0 +1,1 @@
+../../../common/models/mrp_workorder.py
