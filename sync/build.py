@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from collections import defaultdict
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -42,6 +43,11 @@ from optimizer.snapshot import (
 
 Rows = dict[str, list[dict[str, Any]]]
 UTC = dt.timezone.utc
+# moments the planner can count with in every time zone; Odoo stores up to 9999-12-31 23:59:59
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+LAST_MOMENT = dt.datetime(LAST_YEAR, 12, 31, tzinfo=UTC)
+MAX_DAYS = 3650  # lead times and delays beyond ten years are a typing error, not a plan
+MAX_QUANTITY = 1e12
 
 
 def m2o_id(value: Any) -> int | None:
@@ -113,6 +119,8 @@ class SnapshotBuilder:
         self.now = now
         self.company_id = company_id or m2o_id(user.get("company_id")) or 1
         self.warnings: list[str] = []
+        self.refused_workcenters: set[int] = set()
+        self._warned: set[str] = set()
         # calendar leaves that are work orders' bookings of a work center, not time off
         self.booked = {m2o_id(row.get("leave_id")) for row in rows.get("mrp.workorder", [])}
         self.timezone = self._timezone(user)
@@ -120,7 +128,61 @@ class SnapshotBuilder:
         self.scales = unit_scales(rows.get("uom.uom", []))
 
     def warn(self, message: str) -> None:
-        self.warnings.append(message)
+        if message not in self._warned:  # a template's problem is met once per variant
+            self._warned.add(message)
+            self.warnings.append(message)
+
+    def refuse(self, model: str, row: dict[str, Any], field: str, problem: str,
+               consequence: str) -> None:
+        """Warn that a record's field cannot be used, naming model, record and field."""
+        name = row.get("display_name") or row.get("name")
+        named = f"{model} {row.get('id')}" + (f" '{name}'" if name else "")
+        self.warn(f"{named}: {field} {problem}; {consequence}")
+
+    def moment(self, model: str, row: dict[str, Any], field: str,
+               consequence: str) -> dt.datetime | None:
+        """A datetime field as an aware UTC moment; None when empty or when the value cannot
+        be planned with (warned, with ``consequence``): callers tell the two apart by the raw
+        value."""
+        value = row.get(field)
+        if not value:
+            return None
+        try:
+            moment = utc_datetime(value)
+        except (ValueError, TypeError):
+            moment = None
+        if moment is None or not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            self.refuse(model, row, field, f"{str(value)[:40]!r} is not a date the planner can "
+                        f"use (years {FIRST_YEAR}-{LAST_YEAR})", consequence)
+            return None
+        return moment
+
+    def day(self, model: str, row: dict[str, Any], field: str,
+            consequence: str) -> dt.date | None:
+        """A datetime field as a date in the factory's time zone (see :meth:`moment`)."""
+        moment = self.moment(model, row, field, consequence)
+        return moment.astimezone(self.tz).date() if moment else None
+
+    def number(self, model: str, row: dict[str, Any], field: str, consequence: str,
+               default: float = 0.0, positive: bool = False,
+               high: float = MAX_QUANTITY) -> float | None:
+        """A numeric field (``default`` when empty); None, warned with ``consequence``, when
+        it is negative (or not positive), not finite or above ``high``."""
+        value = row.get(field)
+        if value is None or value is False:
+            return default
+        try:
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            number = math.nan
+        if not math.isfinite(number) or number < 0 or (positive and number == 0) \
+                or number > high:
+            expected = "positive" if positive else "zero or more"
+            limit = f" and at most {high:g}" if high != MAX_QUANTITY else ""
+            self.refuse(model, row, field, f"{str(value)[:40]} must be {expected}{limit}",
+                        consequence)
+            return None
+        return number
 
     def local_date(self, value: Any) -> dt.date | None:
         """An Odoo datetime as a date in the factory's time zone."""
@@ -249,7 +311,12 @@ class SnapshotBuilder:
         return calendars
 
     def _leave(self, row: dict[str, Any]) -> Leave | None:
-        start, end = utc_datetime(row.get("date_from")), utc_datetime(row.get("date_to"))
+        try:
+            start, end = utc_datetime(row.get("date_from")), utc_datetime(row.get("date_to"))
+        except ValueError:
+            start = end = None
+        if end is not None:  # time off "until 9999" is time off beyond any horizon
+            end = min(end, LAST_MOMENT)
         if start is None or end is None or end <= start:
             self.warn(f"resource.calendar.leaves {row['id']} '{row.get('name')}' has no valid "
                       "period; ignored")
@@ -282,14 +349,21 @@ class SnapshotBuilder:
                 self.warn(f"mrp.workcenter {row['id']} '{name}': capacity {capacity:g}, "
                           "planned as 1")
                 capacity = 1.0
-            efficiency = float(row.get("time_efficiency") or 100) / 100
+            unusable = "the work center is not planned, nor what is made on it"
+            efficiency = self.number("mrp.workcenter", row, "time_efficiency", unusable,
+                                     default=100, positive=True)
+            setup = self.number("mrp.workcenter", row, "time_start", unusable)
+            cleanup = self.number("mrp.workcenter", row, "time_stop", unusable)
+            if efficiency is None or setup is None or cleanup is None:
+                self.refused_workcenters.add(row["id"])
+                continue
             alternatives = tuple(a for a in row.get("alternative_workcenter_ids") or []
                                  if a in live_ids and a != row["id"])
             result.append(WorkCenter(
-                row["id"], name, calendar, capacity, efficiency if efficiency > 0 else 1.0,
+                row["id"], name, calendar, capacity, efficiency / 100,
                 alternatives, tuple(leaves_by_resource.get(m2o_id(row.get("resource_id")) or 0,
                                                            [])),
-                float(row.get("time_start") or 0), float(row.get("time_stop") or 0)))
+                setup, cleanup))
         known = {wc.id for wc in result}
         return [wc if set(wc.alternative_ids) <= known else
                 dataclasses.replace(wc, alternative_ids=tuple(a for a in wc.alternative_ids
@@ -330,14 +404,19 @@ class SnapshotBuilder:
                 for target in targets:
                     if per_cycle and unit not in (None, unit_of[target]):
                         continue  # 19 uses a product's line only in the product's unit
-                    capacity = float(line.get("capacity") or 0)
+                    ignored = "the line is ignored"
+                    capacity, setup, cleanup = (
+                        self.number("mrp.workcenter.capacity", line, field, ignored)
+                        for field in ("capacity", "time_start", "time_stop"))
+                    if capacity is None or setup is None or cleanup is None:
+                        continue
                     if capacity <= 0 and not per_cycle:
                         self.warn(f"mrp.workcenter.capacity {line['id']} of mrp.workcenter "
                                   f"{wc.id} '{wc.name}': capacity {capacity:g}; ignored")
                         continue
                     specials[target] = ProductCapacity(
                         target, capacity if capacity > 0 else per_cycle.get(target, 1.0),
-                        float(line.get("time_start") or 0), float(line.get("time_stop") or 0))
+                        setup, cleanup)
             own = ProductCapacity(0, wc.capacity, wc.setup_minutes, wc.cleanup_minutes)
             kept = tuple(special for product, special in sorted(specials.items())
                          if dataclasses.replace(special, product_id=0) != own)
@@ -378,9 +457,10 @@ class SnapshotBuilder:
                 self.warn(f"product.product {row['id']} '{row.get('display_name')}' has an "
                           "unknown unit of measure; ignored")
                 continue
+            lead = self.number("product.template", template, "sale_delay",
+                               "counted as 0 days", high=MAX_DAYS)
             products.append(Product(row["id"], row.get("display_name") or template.get("name")
-                                    or f"product {row['id']}", uom, "none",
-                                    float(template.get("sale_delay") or 0),
+                                    or f"product {row['id']}", uom, "none", lead or 0.0,
                                     row.get("default_code") or ""))
         return products, storable
 
@@ -419,6 +499,11 @@ class SnapshotBuilder:
             targets = [t for t in targets if t in product_ids]
             if not targets:
                 continue
+            skipped = "the bill of materials is not planned"
+            quantity = self.number("mrp.bom", row, "product_qty", skipped, default=1,
+                                   positive=True)
+            delay = self.number("mrp.bom", row, "produce_delay", skipped, high=MAX_DAYS)
+            usable = quantity is not None and delay is not None
             bom_lines = []
             for line in lines.get(row["id"], []):
                 component = m2o_id(line.get("product_id"))
@@ -428,27 +513,44 @@ class SnapshotBuilder:
                     continue
                 if component not in product_ids or component not in planned:
                     continue  # a service, consumable or archived product: nothing to plan
-                bom_lines.append(BomLine(line["id"], component, float(line.get("product_qty")
-                                                                      or 0), uom or 0))
+                needed = self.number("mrp.bom.line", line, "product_qty",
+                                     f"{skipped} ({label})")
+                if needed is None:
+                    usable = False
+                    continue
+                bom_lines.append(BomLine(line["id"], component, needed, uom or 0))
             bom_operations = []
             for op in operations.get(row["id"], []):
                 wc_id = m2o_id(op.get("workcenter_id"))
+                if wc_id in self.refused_workcenters:
+                    self.refuse("mrp.routing.workcenter", op, "workcenter_id",
+                                f"is work center {wc_id}, which cannot be planned",
+                                f"{skipped} ({label})")
+                    usable = False
+                    continue
                 if wc_id is None or wc_id not in workcenters:
                     self.warn(f"mrp.routing.workcenter {op['id']} '{op.get('name')}' of {label} "
                               "has no usable work center; operation ignored")
+                    continue
+                cycle = self.number("mrp.routing.workcenter", op, "time_cycle",
+                                    f"{skipped} ({label})")
+                if cycle is None:
+                    usable = False
                     continue
                 # Odoo's minutes per cycle; the planner adds the work center's set-up and
                 # clean-up and divides by its efficiency, as Odoo does
                 bom_operations.append(Operation(
                     op["id"], op.get("name") or "operation", wc_id, int(op.get("sequence") or 0),
-                    float(op.get("time_cycle") or 0)))
+                    cycle))
+            if not usable or quantity is None or delay is None:
+                continue
             for target in targets:
                 result.append(Bom(
                     row["id"] if len(targets) == 1 else row["id"] * 100_000 + target,
-                    target, float(row.get("product_qty") or 1),
+                    target, quantity,
                     m2o_id(row.get("product_uom_id")) or 0, tuple(bom_lines),
                     tuple(bom_operations), kind, int(row.get("sequence") or 0),
-                    float(row.get("produce_delay") or 0), m2o_name(row.get("product_tmpl_id"))))
+                    delay, m2o_name(row.get("product_tmpl_id"))))
         return result
 
     def made_products(self) -> set[int]:
@@ -475,6 +577,11 @@ class SnapshotBuilder:
             vendor = m2o_id(row.get("partner_id"))
             if vendor is None:
                 continue
+            not_used = "this vendor offer is not used"
+            delay = self.number("product.supplierinfo", row, "delay", not_used, high=MAX_DAYS)
+            minimum = self.number("product.supplierinfo", row, "min_qty", not_used)
+            if delay is None or minimum is None:
+                continue
             vendors[vendor] = Vendor(vendor, m2o_name(row.get("partner_id")) or str(vendor))
             targets = ([m2o_id(row.get("product_id"))] if m2o_id(row.get("product_id"))
                        else variants.get(m2o_id(row.get("product_tmpl_id")) or 0, []))
@@ -483,7 +590,7 @@ class SnapshotBuilder:
                     continue
                 result.append(SupplierInfo(
                     row["id"] if len(targets) == 1 else row["id"] * 100_000 + target, target,
-                    vendor, float(row.get("delay") or 0), float(row.get("min_qty") or 0),
+                    vendor, delay, minimum,
                     m2o_id(row.get("product_uom")), int(row.get("sequence") or 0),
                     float(row.get("price") or 0)))
         return result, vendors
@@ -539,7 +646,10 @@ class SnapshotBuilder:
             product = m2o_id(row.get("product_id"))
             if product in planned and self.ours(row) and product in totals:
                 move_uom = m2o_id(row.get("product_uom")) or uom_of[product]
-                quantity = float(row.get("product_uom_qty") or 0)
+                quantity = self.number("stock.move", row, "product_uom_qty",
+                                       "the delivery is not counted")
+                if quantity is None:
+                    continue
                 totals[product] -= quantity / factors.get(move_uom, 1.0) * factors.get(
                     uom_of[product], 1.0)
         levels = []
@@ -567,7 +677,14 @@ class SnapshotBuilder:
                 continue
             if row.get("state") != "purchase" and row["id"] not in from_suggestions:
                 continue
-            remaining = float(row.get("product_qty") or 0) - float(row.get("qty_received") or 0)
+            not_supply = "the line is not counted as supply"
+            ordered = self.number("purchase.order.line", row, "product_qty", not_supply)
+            received = self.number("purchase.order.line", row, "qty_received", not_supply)
+            arrival = self.moment("purchase.order.line", row, "date_planned", not_supply)
+            if ordered is None or received is None or (arrival is None and
+                                                       row.get("date_planned")):
+                continue
+            remaining = ordered - received
             if remaining <= 0:
                 continue
             vendor = m2o_id(row.get("partner_id"))
@@ -579,8 +696,7 @@ class SnapshotBuilder:
                 row["id"], numbers.get(order or 0) or m2o_name(row.get("order_id"))
                 or f"PO line {row['id']}", product,
                 vendor, remaining, m2o_id(row.get("product_uom")) or 0,
-                self.local_date(row.get("date_planned")) or today,
-                utc_datetime(row.get("date_planned"))))
+                arrival.astimezone(self.tz).date() if arrival else today, arrival))
         return result
 
     def manufacturing_orders(self, planned: set[int],
@@ -590,9 +706,11 @@ class SnapshotBuilder:
             production = m2o_id(row.get("raw_material_production_id"))
             product = m2o_id(row.get("product_id"))
             if production and product in planned and row.get("state") not in ("done", "cancel"):
-                moves[production].append(ComponentNeed(
-                    product, float(row.get("product_uom_qty") or 0),
-                    m2o_id(row.get("product_uom")) or 0))
+                needed = self.number("stock.move", row, "product_uom_qty",
+                                     "the component is not counted")
+                if needed is not None:
+                    moves[production].append(ComponentNeed(
+                        product, needed, m2o_id(row.get("product_uom")) or 0))
         sequences = {row["id"]: int(row.get("sequence") or 0)
                      for row in self.rows.get("mrp.routing.workcenter", [])}
         work: dict[int, list[WorkOrder]] = defaultdict(list)
@@ -605,8 +723,10 @@ class SnapshotBuilder:
                 self.warn(f"mrp.workorder {row['id']} '{row.get('name')}' is on an unusable "
                           "work center; its work is not counted")
                 continue
-            minutes = max(float(row.get("duration_expected") or 0)
-                          - float(row.get("duration") or 0), 0.0)
+            expected = self.number("mrp.workorder", row, "duration_expected",
+                                   "counted as 0 minutes")
+            spent = self.number("mrp.workorder", row, "duration", "counted as 0 minutes")
+            minutes = max((expected or 0.0) - (spent or 0.0), 0.0)
             work[production].append(WorkOrder(
                 row["id"], row.get("name") or "work order", wc_id,
                 sequences.get(m2o_id(row.get("operation_id")) or 0, 0) * 10_000 + row["id"],
@@ -622,14 +742,19 @@ class SnapshotBuilder:
                 self.warn(f"mrp.production {row['id']} '{row.get('name')}' makes a product the "
                           "planner does not know; ignored")
                 continue
-            remaining = float(row.get("product_qty") or 0) - float(row.get("qty_produced") or 0)
+            not_planned = "the manufacturing order is not planned"
+            quantity = self.number("mrp.production", row, "product_qty", not_planned)
+            produced = self.number("mrp.production", row, "qty_produced", not_planned)
+            if quantity is None or produced is None:
+                continue
+            remaining = quantity - produced
+            start = self.moment("mrp.production", row, "date_start", "it is planned from now")
+            deadline = self.day("mrp.production", row, "date_deadline", "it has no deadline")
             result.append(ManufacturingOrder(
                 row["id"], row.get("name") or f"MO {row['id']}", product, max(remaining, 0.0),
                 m2o_id(row.get("product_uom_id")) or 0, tuple(moves.get(row["id"], [])),
-                tuple(work.get(row["id"], [])), self.local_date(row.get("date_start")),
-                self.local_date(row.get("date_deadline")),
-                sale_of(row),
-                utc_datetime(row.get("date_start"))))
+                tuple(work.get(row["id"], [])), start.astimezone(self.tz).date() if start else None,
+                deadline, sale_of(row), start))
         return result
 
     def _sale_of_production(self) -> Any:
@@ -672,24 +797,32 @@ class SnapshotBuilder:
                 product = m2o_id(line.get("product_id"))
                 if product not in planned:
                     continue  # services, consumables: nothing to plan
-                quantity = float(line.get("product_uom_qty") or 0)
+                model = "sale.order.line"
+                quantity = self.number(model, line, "product_uom_qty", "the line is not planned")
+                delivered = self.number(model, line, "qty_delivered", "the line is not planned")
+                if quantity is None or delivered is None:
+                    continue
                 if confirmed:
-                    quantity -= float(line.get("qty_delivered") or 0)
+                    quantity -= delivered
                 if quantity <= 0 and confirmed:
                     continue
+                lead = self.number(model, line, "customer_lead",
+                                   "the product's lead time is used", high=MAX_DAYS)
                 sale_lines.append(SaleLine(line["id"], product, max(quantity, 0.0),
-                                           m2o_id(line.get("product_uom")) or 0,
-                                           float(line.get("customer_lead") or 0)))
+                                           m2o_id(line.get("product_uom")) or 0, lead))
             if not sale_lines:
                 continue
-            ordered = self.local_date(row.get("date_order")) or self.now.date()
+            ordered = (self.day("sale.order", row, "date_order", "the order counts from today")
+                       or self.now.astimezone(self.tz).date())
+            commitment = self.moment("sale.order", row, "commitment_date",
+                                     "the order is planned without it")
             result.append(SaleOrder(
                 row["id"], row.get("name") or f"order {row['id']}",
                 m2o_name(row.get("partner_id")), "confirmed" if confirmed else "quotation",
-                ordered, tuple(sale_lines), self.local_date(row.get("commitment_date")),
-                utc_datetime(row.get("create_date")),
-                "one" if row.get("picking_policy") == "one" else "direct",
-                utc_datetime(row.get("commitment_date"))))
+                ordered, tuple(sale_lines),
+                commitment.astimezone(self.tz).date() if commitment else None,
+                self.moment("sale.order", row, "create_date", "it is queued last"),
+                "one" if row.get("picking_policy") == "one" else "direct", commitment))
         return result
 
 

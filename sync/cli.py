@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import logging
 import signal
 import sys
 import time
@@ -18,8 +17,10 @@ from optimizer import Plan, PlannerSettings, Snapshot, SnapshotError, plan, quot
 from optimizer.demo import demo_snapshot
 from optimizer.report import html_report, text_report
 from optimizer.snapshot import SaleLine, SaleOrder
+from sync import logs
 from sync.config import ConfigError, Settings, load_settings
 from sync.odoo import OdooError
+from sync.runs import RunError
 from sync.state import StateError
 
 if TYPE_CHECKING:
@@ -89,9 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _settings(args: argparse.Namespace) -> Settings:
     settings = load_settings(file=args.config)
     level = "DEBUG" if args.verbose else settings.log_level.upper()
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logs.configure(level, settings.secret_values(), settings.log_format == "json")
     return settings
 
 
@@ -202,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into head or less that closed early
         sys.stderr.close()
         return 0
-    except (ConfigError, OdooError, StateError, SnapshotError) as error:
+    except (ConfigError, OdooError, StateError, SnapshotError, RunError) as error:
         print(f"capacity-promise {args.command}: {error}", file=sys.stderr)
         return 1
     return code

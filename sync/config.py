@@ -82,6 +82,7 @@ class Settings:
     solver_time_limit: float = 5.0
     mip_gap: float = 0.01
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
 
     def require_odoo(self) -> None:
         """Refuse to talk to Odoo without an address, database, login and key."""
@@ -95,6 +96,16 @@ class Settings:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ConfigError(f"{PREFIX}ODOO_URL must look like https://erp.example.com, "
                               f"got {self.odoo_url!r}")
+
+    def secret_values(self) -> list[str]:
+        """Every secret the settings hold (the state store's password too), for the log to
+        blank out wherever one appears."""
+        values = [getattr(self, spec.name).reveal() for spec in dataclasses.fields(self)
+                  if isinstance(getattr(self, spec.name), Secret)]
+        password = urlsplit(self.state_url).password if "://" in self.state_url else None
+        if password:
+            values.append(password)
+        return [value for value in values if value]
 
     def public(self) -> dict[str, Any]:
         """The settings with secrets masked, for logs and ``/health``."""
@@ -167,6 +178,8 @@ def _convert(key: str, raw: str, spec: dataclasses.Field[Any]) -> Any:
         raise ConfigError(f"{key} must be auto, xmlrpc, jsonrpc or json2, got {raw!r}")
     if spec.name == "schedule" and raw not in ("asap", "just_in_time"):
         raise ConfigError(f"{key} must be asap or just_in_time, got {raw!r}")
+    if spec.name == "log_format" and raw not in ("text", "json"):
+        raise ConfigError(f"{key} must be text or json, got {raw!r}")
     if spec.name == "solver" and raw not in ("highs", "cbc", "none"):
         raise ConfigError(f"{key} must be highs, cbc or none, got {raw!r}")
     if spec.name == "quotations_hold_capacity" and raw.lower() not in ("", "true", "false"):

@@ -55,6 +55,20 @@ def order_payload(promise: OrderPromise) -> dict[str, Any]:
             "lines": [_line(line) for line in promise.lines]}
 
 
+def failed_payload(company_id: int, key: str, snapshot_at: dt.datetime,
+                   started_at: dt.datetime, finished_at: dt.datetime,
+                   reason: str) -> dict[str, Any]:
+    """A run that produced no plan, for the addon's planner runs: it changes nothing else."""
+    return {
+        "version": PAYLOAD_VERSION, "run_key": key, "company_id": company_id,
+        "snapshot_at": odoo_datetime(snapshot_at), "started_at": odoo_datetime(started_at),
+        "finished_at": odoo_datetime(max(finished_at, started_at)), "status": "failed",
+        "solver": {"name": "", "status": "error", "gap": None, "seconds": 0.0,
+                   "message": reason},
+        "warnings": [reason], "orders": [], "productions": [], "suggestions": [], "load": [],
+    }
+
+
 def build_payload(snapshot: Snapshot, plan: Plan, company_id: int, started_at: dt.datetime,
                   finished_at: dt.datetime, key: str | None = None) -> dict[str, Any]:
     """Everything one run decided, for one company."""

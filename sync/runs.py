@@ -14,6 +14,12 @@ import hashlib
 import json
 from typing import Any
 
+
+class RunError(RuntimeError):
+    """A planning run failed for a reason that is neither Odoo's nor the data's: a bug. The
+    run is counted as failed and reported; the log has the traceback."""
+
+
 # what differs between two runs of the same plan: the run's own identity and timings
 _RUN_FIELDS = ("run_key", "snapshot_at", "started_at", "finished_at")
 

@@ -21,6 +21,7 @@ from sync.guard import close_server, create_guarded_server
 from sync.odoo import OdooError
 from sync.openapi import document
 from sync.quote_request import MAX_BODY, RequestError, parse_body
+from sync.runs import RunError
 from sync.service import PlanningService, QuoteError
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class PollLoop(threading.Thread):
                 self.service.run_once()
                 self.failures = 0
                 wait = self.interval
-            except (OdooError, SnapshotError) as error:
+            except (OdooError, SnapshotError, RunError) as error:
                 self.failures += 1
                 wait = min(self.interval, 5.0 * 2 ** (self.failures - 1))
                 wait *= random.uniform(0.9, 1.1)
@@ -185,9 +186,11 @@ def health(service: PlanningService, detailed: bool = False) -> tuple[int, dict[
     now = service.clock()
     poll_age = (now - service.last_poll_at).total_seconds() if service.last_poll_at else None
     late = poll_age is None or poll_age > 2 * interval + 60
+    last = service.metrics.last_poll
+    ignored = last is not None and last.outcome == "ignored"
     if current is None:
         status = "down"
-    elif not reachable or late or service.last_error:
+    elif not reachable or late or service.last_error or ignored:
         status = "degraded"
     else:
         status = "up"
@@ -221,14 +224,15 @@ def metrics_text(service: PlanningService) -> str:
     metrics = service.metrics
     lines = [
         "# HELP capacity_promise_polls_total Polls by outcome: idle (nothing changed, no plan), "
-        "unchanged (planned, same plan, nothing written), applied, planned (dry run), failed.",
+        "unchanged (planned, same plan, nothing written), applied, ignored (Odoo did not "
+        "apply the plan sent), planned (dry run), failed.",
         "# TYPE capacity_promise_polls_total counter",
     ]
     with metrics.lock:
         runs = dict(metrics.runs)
         quotes = dict(metrics.quotes)
         last = metrics.last_poll
-        for outcome in ("idle", "unchanged", "applied", "planned", "failed"):
+        for outcome in ("idle", "unchanged", "applied", "ignored", "planned", "failed"):
             lines.append(f'capacity_promise_polls_total{{outcome="{outcome}"}} '
                          f"{runs.get(outcome, 0)}")
         lines += [

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import gc
+import hashlib
 import logging
 import threading
 import time
@@ -20,9 +21,9 @@ from sync import quote_request
 from sync.build import build_snapshot, m2o_id, m2o_name
 from sync.config import ConfigError, Settings
 from sync.odoo import OdooClient, OdooError, server_version
-from sync.payload import build_payload, odoo_datetime, order_payload
+from sync.payload import build_payload, failed_payload, odoo_datetime, order_payload
 from sync.reader import SPECS, OdooReader, Progress, ReadReport, snapshot_digest
-from sync.runs import plan_digest, run_key
+from sync.runs import RunError, plan_digest, run_key
 from sync.state import StateStore
 from sync.worktime import working_time_between
 
@@ -79,8 +80,8 @@ class CurrentPlan:
 @dataclasses.dataclass(frozen=True)
 class PollResult:
     """What one poll did: ``outcome`` is ``idle`` (nothing changed, no plan), ``unchanged``
-    (planned, the same plan as Odoo shows: nothing written), ``applied``, ``planned`` (a dry
-    run) or ``failed``."""
+    (planned, the same plan as Odoo shows: nothing written), ``applied``, ``ignored`` (sent,
+    and Odoo did not apply it: ``reason`` says why), ``planned`` (a dry run) or ``failed``."""
 
     outcome: str
     seconds: float
@@ -142,6 +143,7 @@ class PlanningService:
         self.current: CurrentPlan | None = None
         self.metrics = Metrics()
         self.last_error: str = ""
+        self.last_ignored: str = ""  # why Odoo ignored the last plan it was sent
         self.odoo_reachable: bool | None = None
         self.last_poll_at: dt.datetime | None = None
         self._run_lock = threading.Lock()
@@ -202,19 +204,21 @@ class PlanningService:
                     current, outcome = self._plan_and_apply(report, write, reason)
                     key = current.run_key
             except (OdooError, SnapshotError) as error:
-                seconds = time.perf_counter() - mark
-                self.last_error = str(error)
-                self.odoo_reachable = not (isinstance(error, OdooError) and error.transient)
-                self.metrics.count_poll(PollResult("failed", seconds, self.client.calls - calls,
-                                                   records, str(error)))
-                if key:
-                    self.store.finish_run(key, "failed", seconds, error=str(error))
+                self._count_failure(error, str(error), mark, calls, records, key)
                 raise
+            except Exception as error:  # a bug: counted and reported like any failed run
+                log.exception("planning run crashed")
+                reason = f"the planning run failed unexpectedly: {type(error).__name__}: " \
+                         f"{str(error)[:300]}"
+                self._count_failure(error, reason, mark, calls, records, key)
+                raise RunError(reason) from error
             seconds = time.perf_counter() - mark
             self.current = current
             self.odoo_reachable = True
             self.last_error = ""
             self.last_poll_at = self.clock()
+            if outcome == "ignored":
+                reason = f"Odoo ignored run {current.run_key}: {self.last_ignored}"
             poll = PollResult(outcome, seconds, self.client.calls - calls, records, reason)
             self.metrics.count_poll(poll)
             self.metrics.odoo_calls = self.client.calls
@@ -224,6 +228,42 @@ class PlanningService:
                 log.info("run %s (%s): %s, %s in %.2f s, %d calls", current.run_key, reason,
                          outcome, current.plan.summary(), seconds, poll.calls)
             return current
+
+    def _count_failure(self, error: Exception, reason: str, mark: float, calls: int,
+                       records: int, key: str) -> None:
+        """A failed run: counted, kept in the store, shown by ``/health``, and (unless Odoo
+        is what failed) recorded in the addon's planner runs."""
+        seconds = time.perf_counter() - mark
+        self.last_error = reason
+        if isinstance(error, OdooError):
+            self.odoo_reachable = not error.transient
+        self.metrics.count_poll(PollResult("failed", seconds, self.client.calls - calls,
+                                           records, reason))
+        started = self.clock()
+        if not key:
+            digest = hashlib.sha256(f"{started.isoformat()}|{reason}".encode()).hexdigest()
+            key = f"cp-failed-{digest[:16]}"
+            self.store.start_run(key, started)
+        self.store.finish_run(key, "failed", seconds, error=reason)
+        if not isinstance(error, OdooError):
+            self._report_failure(key, started, reason)
+
+    def _report_failure(self, key: str, started: dt.datetime, reason: str) -> None:
+        """Tell the addon, once per distinct reason, so its planner runs show the failure."""
+        if self.store.get_meta("last_failure_reported") == reason:
+            return
+        # the planning clock, as a plan would have: the addon ignores runs older than its last
+        payload = failed_payload(self._company_id(), key, _next_minute(started), started,
+                                 self.clock(), reason)
+        try:
+            answer = self.client.call(APPLY_MODEL, "apply_plan", payload)
+        except OdooError as error:
+            log.warning("could not record the failed run in Odoo: %s", error)
+            return
+        if isinstance(answer, dict) and answer.get("ignored"):
+            log.warning("Odoo did not record the failed run: %s", answer.get("reason"))
+            return
+        self.store.set_meta("last_failure_reported", reason)
 
     def replan_reason(self, report: ReadReport) -> str:
         """Why this poll plans, or "" when the current plan still holds.
@@ -291,10 +331,14 @@ class PlanningService:
                         f"database {self.settings.odoo_db}?") from error
                 raise
             if isinstance(answer, dict) and answer.get("ignored"):
-                log.warning("Odoo ignored run %s: %s", key, answer.get("reason"))
-            else:
-                applied = True
-                self.store.set_meta("last_applied", {"key": key, "plan": digest, "data": data})
+                self.last_ignored = str(answer.get("reason") or "no reason given")
+                log.warning("Odoo ignored run %s: %s", key, self.last_ignored)
+                self.store.finish_run(key, "ignored", 0.0, result.summary(),
+                                      error=self.last_ignored)
+                current = CurrentPlan(snapshot, result, self.clock(), key, False, self.clock())
+                return current, "ignored"
+            applied = True
+            self.store.set_meta("last_applied", {"key": key, "plan": digest, "data": data})
         self.store.finish_run(key, "applied" if applied else "planned", 0.0, result.summary())
         current = CurrentPlan(snapshot, result, self.clock(), key, applied, self.clock())
         return current, "applied" if applied else "planned"

@@ -24,6 +24,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from conftest import addon_fake, settings_for
 from live import ENV, by_target, configured, live_settings, series_of
 
 from optimizer.checker import check_plan
@@ -108,3 +109,23 @@ def test_addon_tests_pass_in_a_real_odoo(prefix: str, series: str | None,
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         admin.dispose()
+
+
+@pytest.mark.odoo
+@by_target
+def test_the_fake_odoo_names_fields_as_this_series_does(prefix: str, series: str | None,
+                                                        tmp_path: Path) -> None:
+    """The fake's dialect of a series (``tests/fake_odoo/dialect.py``) resolves every model and
+    field the service reads as the real Odoo of that series does, so the suite's 18 and 19
+    stay true to Odoo."""
+    real = PlanningService(live_settings(prefix, series, tmp_path))
+    real.client.connect()
+    found = series_of(real.client.version_string)
+    (tmp_path / "fake").mkdir()
+    with addon_fake(found) as (server, _):
+        fake = PlanningService(settings_for(server, tmp_path / "fake"))
+        fake_names = {spec.key: fake.reader.resolve(spec) for spec in fake.reader.specs()}
+    real_names = {spec.key: real.reader.resolve(spec) for spec in real.reader.specs()}
+    addon_models = {"capacity.purchase.suggestion"}  # the fake has no addon models of its own
+    assert {key: names for key, names in real_names.items() if key not in addon_models} == \
+        fake_names

@@ -216,6 +216,15 @@ def test_a_capacity_per_product_brings_its_own_set_up_and_clean_up_up_to_18():
     assert workcenter.capacity_for(41) == ProductCapacity(41, 2.0, 15.0, 15.0)  # its own
 
 
+def test_a_capacity_line_with_a_negative_time_is_named_and_ignored():
+    data = rows17()
+    data["mrp.workcenter.capacity"] = [capacity_line(8, [40, "Table"], [1, "Units"], 4, -5, 0)]
+    snapshot = build_snapshot(data, USER, NOW)
+    assert snapshot.workcenters[0].product_capacities == ()
+    assert any(warning.startswith("mrp.workcenter.capacity 8") and "time_start" in warning
+               for warning in snapshot.warnings)
+
+
 def test_a_capacity_line_of_zero_is_named_and_ignored_up_to_18():
     data = rows17()
     data["mrp.workcenter.capacity"] = [capacity_line(7, [40, "Table"], [1, "Units"], 0, 5, 0)]

@@ -6,10 +6,10 @@ renamed, dropped or added (checked against their sources), with the same records
 - 19, in addition: no ``uom.category``: a unit names the unit it is a multiple of
   (``relative_uom_id``, ``relative_factor``, ``parent_path``) and ``factor`` is the number of
   reference units it holds (Dozens 12, where 17 says 1/12); sale and purchase lines say
-  ``product_uom_id`` and ``tax_ids``; work centers lose ``default_capacity`` (a capacity
-  becomes an ``mrp.workcenter.capacity`` line without product); calendar attendances lose
-  their dates and resource; ``procurement.group`` gives way to ``stock.reference``
-  (``mrp.production.reference_ids``, ``stock.reference.sale_ids``).
+  ``product_uom_id`` and ``tax_ids``, vendor prices ``product_uom_id``; work centers lose
+  ``default_capacity`` (a capacity becomes an ``mrp.workcenter.capacity`` line without
+  product); calendar attendances lose their dates and resource; ``procurement.group`` gives
+  way to ``stock.reference`` (``mrp.production.reference_ids``, ``stock.reference.sale_ids``).
 
 A :class:`~fake_odoo.dataset.Dataset` shares its records with the parsed recording, so every
 change here builds new dicts and never mutates one in place.
@@ -123,7 +123,8 @@ def _odoo19(dataset: Dataset) -> None:
     for name, renames in (("sale.order.line", (("product_uom", "product_uom_id"),
                                                 ("tax_id", "tax_ids"))),
                           ("purchase.order.line", (("product_uom", "product_uom_id"),
-                                                    ("taxes_id", "tax_ids")))):
+                                                    ("taxes_id", "tax_ids"))),
+                          ("product.supplierinfo", (("product_uom", "product_uom_id"),))):
         model = dataset.models[name]
         _own(model)
         for old, new in renames:
