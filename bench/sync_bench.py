@@ -51,8 +51,11 @@ def _phase(name: str, service: PlanningService, **extra: Any) -> dict[str, Any]:
     assert poll is not None
     row = {"phase": name, "outcome": poll.outcome, "seconds": round(poll.seconds, 2),
            "calls": poll.calls, "records": poll.records, **extra}
+    phases = {f"{step}_s": round(value, 2) for step, value in poll.phases.items()}
+    row.update(phases)
     print(f"  {name:<22} {poll.outcome:<10} {poll.seconds:7.2f} s {poll.calls:5d} calls "
-          f"{poll.records:7d} records" + "".join(f"  {k}={v}" for k, v in extra.items()))
+          f"{poll.records:7d} records" + "".join(f"  {k}={v}" for k, v in
+                                                  {**phases, **extra}.items()))
     return row
 
 
@@ -130,7 +133,8 @@ def quote_load(service: PlanningService, port: int, clients: int, requests: int,
               "p50_ms": round(statistics.median(ms), 1),
               "p99_ms": round(ms[int(len(ms) * 0.99) - 1], 1), "max_ms": round(ms[-1], 1),
               "per_second": round(len(ms) / elapsed), "polls_meanwhile": polls[0]}
-    print("  /quote                 " + "  ".join(f"{k}={v}" for k, v in result.items()))
+    print(f"  /quote {'(polls running)' if replans else '(no poll)':<15} "
+          + "  ".join(f"{k}={v}" for k, v in result.items()))
     return result
 
 
@@ -205,8 +209,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print("  small change skipped: set CAPACITY_PROMISE_BENCH_ODOO_ADMIN_PASSWORD")
         if not args.no_quotes:
-            rows.append({"phase": "quote", **quote_load(service, args.port, args.clients,
-                                                        args.requests, replans=True)})
+            # the same load without a poll, then while full polls run back to back
+            rows.append({"phase": "quote, no poll", **quote_load(
+                service, args.port, args.clients, args.requests, replans=False)})
+            rows.append({"phase": "quote, polls running", **quote_load(
+                service, args.port, args.clients, args.requests, replans=True)})
         service.store.close()
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))

@@ -10,6 +10,7 @@ just-in-time planning are the same code with a direction.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -76,6 +77,21 @@ class Engine:
         # (BoM, quantity) -> its steps and its components: pure functions of the snapshot
         self._steps: dict[tuple[int, float], list[Step]] = {}
         self._exploded: dict[tuple[int, float], list[tuple[int, float]]] = {}
+
+    def on(self, snapshot: Snapshot) -> Engine:
+        """This engine for ``snapshot``, which differs from its own only in quotations: the
+        same working time, routings and job count, the new snapshot's demand."""
+        from optimizer.orders import Orders
+
+        engine = copy.copy(self)
+        engine.snapshot = snapshot
+        engine.index = snapshot.index
+        engine.demand = Demand(snapshot)
+        engine.procurement = Procurement(snapshot.index, self.today,
+                                         self.settings.purchase_safety_days)
+        engine.orders = Orders(engine)
+        engine._routings = dict(self._routings)
+        return engine
 
     def run(self, confirmed_priority: list[int] | None = None) -> PlanState:
         """Plan everything; ``confirmed_priority`` (order ids) overrides the usual turn."""
@@ -241,8 +257,12 @@ class Engine:
             ready, reason = start, Reason("scheduled", finish, request.product_id)
         for take in takes:
             take.at = start
-        self._jobs += 1
-        job = JobRecord(f"planned {self._jobs}", request.product_id, request.quantity, start,
+        if request.scenario is None:
+            self._jobs += 1
+            key = f"planned {self._jobs}"
+        else:  # an inquiry's jobs are numbered on their own: another inquiry leaves them be
+            key = f"planned for {request.scenario}: {len(record.jobs) + 1}"
+        job = JobRecord(key, request.product_id, request.quantity, start,
                         finish, operations, components, request.demand, reason, bom_id=bom.id,
                         scenario=request.scenario, ready=ready)
         record.jobs.append(job)

@@ -13,7 +13,7 @@ from optimizer.assemble import Assembler
 from optimizer.engine import Engine, PlanState
 from optimizer.improve import improve
 from optimizer.ledger import Fork
-from optimizer.plan import OrderPromise, Plan, PlannerSettings, SolverReport
+from optimizer.plan import OrderPromise, Plan, PlannerSettings, ScheduledJob, SolverReport
 from optimizer.snapshot import SaleOrder, Snapshot, SnapshotError
 from optimizer.suggest import bring_forward, purchases
 from optimizer.validate import order_problems
@@ -69,15 +69,28 @@ def _plan(snapshot: Snapshot, settings: PlannerSettings) -> Plan:
     status = "constructive"
     if outcome.state is not None:
         state, status = outcome.state, "optimized"
-        assembler = Assembler(state)
+
+    return _assembled(engine, state, status, outcome.report, timings, started,
+                      None if outcome.state is not None else (orders, objective))
+
+
+def _assembled(engine: Engine, state: PlanState, status: str, report: SolverReport,
+               timings: dict[str, float], started: float,
+               promised: tuple[list[OrderPromise], float] | None = None) -> Plan:
+    """The plan's parts, assembled from the engine's state (``promised``: its promises and
+    objective when already assembled)."""
+    mark = time.perf_counter()
+    assembler = Assembler(state)
+    if promised is None:
         orders = assembler.orders()
         objective = assembler.objective(orders)
-
-    mark = time.perf_counter()
+    else:
+        orders, objective = promised
     jobs = assembler.jobs()
+    settings = engine.settings
     plan_result = Plan(
         status=status,  # type: ignore[arg-type]
-        created_at=snapshot.now,
+        created_at=engine.snapshot.now,
         today=engine.today,
         horizon_end=engine.today + dt.timedelta(days=settings.horizon_days - 1),
         orders=tuple(orders),
@@ -85,7 +98,7 @@ def _plan(snapshot: Snapshot, settings: PlannerSettings) -> Plan:
         purchases=tuple(purchases(assembler)),
         deliveries=tuple(assembler.deliveries()),
         load=tuple(assembler.load(jobs)),
-        solver=outcome.report,
+        solver=report,
         settings=settings,
         objective=objective,
         warnings=tuple(state.warnings),
@@ -96,6 +109,86 @@ def _plan(snapshot: Snapshot, settings: PlannerSettings) -> Plan:
     timings["assemble"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     return plan_result
+
+
+# solver outcomes reached without comparing whole plans: the quotations played no part
+_QUOTATIONS_PLAY_NO_PART = ("disabled", "not_needed")
+
+
+def requote(plan_result: Plan, snapshot: Snapshot) -> Plan | None:
+    """The plan of ``snapshot`` when it differs from the snapshot ``plan_result`` was made of
+    only in open quotations that reserve nothing (a line's quantity changed, a quotation came
+    or went): only those are planned again, against the committed plan, and the plan is
+    assembled anew; the same plan as :func:`plan` gives for ``snapshot``, in a fraction of the
+    time.
+
+    None when that cannot be promised, and the caller plans in full: anything else differs
+    (``now`` included), quotations hold capacity (a later one depends on an earlier one), or
+    the model compared whole plans (their quotations count in its objective).
+    """
+    state = plan_result.state
+    if state is None:
+        return None
+    engine = state.engine
+    before = engine.snapshot
+    if engine.settings.quotations_hold_capacity or \
+            plan_result.solver.status not in _QUOTATIONS_PLAY_NO_PART:
+        return None
+    for part in dataclasses.fields(Snapshot):
+        if part.compare and part.name != "sale_orders" and \
+                getattr(snapshot, part.name) != getattr(before, part.name):
+            return None
+    if [o for o in snapshot.sale_orders if o.state != "quotation"] != \
+            [o for o in before.sale_orders if o.state != "quotation"]:
+        return None
+    with _no_cyclic_gc(freeze=True):
+        return _requote(plan_result, state, snapshot)
+
+
+def _requote(plan_result: Plan, state: PlanState, snapshot: Snapshot) -> Plan:
+    started = time.perf_counter()
+    known = {o.id: o for o in state.engine.snapshot.sale_orders if o.state == "quotation"}
+    engine = state.engine.on(snapshot)
+    quotations = {}
+    changed = set()
+    for order in engine.demand.quotations_in_turn():
+        record = state.quotations.get(order.id)
+        if record is None or known.get(order.id) != order:
+            fork = state.base.fork()
+            record = engine.orders.plan_order(fork, order, scenario=order.id)
+            record.consumptions = fork.stock.consumptions
+            changed.add(order.id)
+        quotations[order.id] = record
+    requoted = PlanState(engine, state.base, state.committed, state.manufacturing, quotations,
+                         state.confirmed_order_ids, state.warnings)
+    timings = {"requote": time.perf_counter() - started}
+    mark = time.perf_counter()
+    # what the quotations play no part in is the plan's already; the changed ones are new
+    assembler = Assembler(requoted)
+    promises = {promise.order_id: promise for promise in plan_result.orders}
+    orders = [assembler.order_promise(order, quotations[order.id].lines, False)
+              if order.id in changed else promises[order.id]
+              for order in snapshot.sale_orders
+              if order.state != "quotation" or order.id in quotations]
+    jobs_of: dict[int | None, list[ScheduledJob]] = {}
+    for job in plan_result.jobs:
+        jobs_of.setdefault(job.quotation_id, []).append(job)
+    jobs = list(jobs_of.get(None, []))
+    for order_id, record in quotations.items():
+        jobs.extend([assembler.job(job) for job in record.jobs] if order_id in changed
+                    else jobs_of.get(order_id, []))
+    objective = assembler.objective(orders)
+    report = plan_result.solver
+    if report.objective_before is not None:  # the quotations count in the objective
+        report = dataclasses.replace(report, objective_before=objective,
+                                     objective_after=objective)
+    result = dataclasses.replace(
+        plan_result, orders=tuple(orders), jobs=tuple(jobs),
+        purchases=tuple(purchases(assembler)), deliveries=tuple(assembler.deliveries()),
+        solver=report, objective=objective, timings=timings, state=requoted)
+    timings["assemble"] = time.perf_counter() - mark
+    timings["total"] = time.perf_counter() - started
+    return result
 
 
 def quote(plan_result: Plan, quotation: SaleOrder) -> OrderPromise:
@@ -143,4 +236,4 @@ def _release(state: PlanState, fork: Fork, quotation_id: int) -> None:
             fork.stock.give_back(consumption.lot, consumption.qty * share)
 
 
-__all__ = ["PlannerSettings", "SolverReport", "plan", "quote"]
+__all__ = ["PlannerSettings", "SolverReport", "plan", "quote", "requote"]

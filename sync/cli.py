@@ -63,9 +63,21 @@ def build_parser() -> argparse.ArgumentParser:
                       help="read and plan, print the summary, write nothing to Odoo")
     sync.set_defaults(handler=run_sync)
 
+    defaults = Settings()
     serve = commands.add_parser(
         "serve", help="poll Odoo and answer /quote, /health, /metrics and /openapi.json "
-                      "over HTTP")
+                      "over HTTP",
+        description="Poll Odoo and answer /quote, /health, /metrics and /openapi.json over "
+                    "HTTP.",
+        epilog=f"Every CAPACITY_PROMISE_POLL_INTERVAL seconds (default "
+               f"{defaults.poll_interval:g}) a poll asks Odoo one cheap question per family "
+               "of models (about ten small calls in all) and reads only the records that "
+               "changed, in pages of CAPACITY_PROMISE_PAGE_SIZE (default "
+               f"{defaults.page_size}). It plans only when something changed, on the first "
+               "poll of a new day, or when working time passed and the plan is older than "
+               f"CAPACITY_PROMISE_REPLAN_INTERVAL (default {defaults.replan_interval:g} s); "
+               "when only quotations changed, only they are planned again. A plan is sent to "
+               "Odoo only when it differs from the one Odoo shows.")
     serve.add_argument("--host", help="address to listen on (default: "
                                       "CAPACITY_PROMISE_LISTEN_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: CAPACITY_PROMISE_LISTEN_PORT "

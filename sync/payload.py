@@ -70,8 +70,10 @@ def failed_payload(company_id: int, key: str, snapshot_at: dt.datetime,
 
 
 def build_payload(snapshot: Snapshot, plan: Plan, company_id: int, started_at: dt.datetime,
-                  finished_at: dt.datetime, key: str | None = None) -> dict[str, Any]:
-    """Everything one run decided, for one company."""
+                  finished_at: dt.datetime, key: str | None = None,
+                  read_at: dt.datetime | None = None) -> dict[str, Any]:
+    """Everything one run decided, for one company; ``snapshot_at`` is ``read_at``, the
+    moment of the data, when given (a re-quoted plan keeps its older clock)."""
     index = snapshot.index
     productions = []
     for job in plan.jobs:
@@ -103,7 +105,7 @@ def build_payload(snapshot: Snapshot, plan: Plan, company_id: int, started_at: d
         "version": PAYLOAD_VERSION,
         "run_key": key or run_key(snapshot, plan),
         "company_id": company_id,
-        "snapshot_at": odoo_datetime(snapshot.now),
+        "snapshot_at": odoo_datetime(read_at or snapshot.now),
         "started_at": odoo_datetime(started_at),
         "finished_at": odoo_datetime(finished_at),
         "status": plan.status,

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from optimizer import PlannerSettings, SnapshotError, plan, quote
+from optimizer import PlannerSettings, SnapshotError, plan, quote, requote
 from optimizer.plan import Plan
 from optimizer.snapshot import SaleOrder, Snapshot
 from sync import quote_request
-from sync.build import build_snapshot, m2o_id, m2o_name
+from sync.build import Rows, build_snapshot, m2o_id, m2o_name
 from sync.config import ConfigError, Settings
 from sync.odoo import OdooClient, OdooError, server_version
 from sync.payload import build_payload, failed_payload, odoo_datetime, order_payload
@@ -30,6 +30,8 @@ from sync.worktime import working_time_between
 log = logging.getLogger(__name__)
 
 APPLY_MODEL = "capacity.planner.run"
+# a change only here may be a quotation's alone: re-quoted, not planned again (see _planned)
+SALES = {"sale.order", "sale.order.line"}
 
 
 @contextlib.contextmanager
@@ -88,6 +90,7 @@ class PollResult:
     calls: int
     records: int
     reason: str = ""
+    phases: dict[str, float] = dataclasses.field(default_factory=dict)  # seconds per step
 
 
 @dataclasses.dataclass
@@ -193,16 +196,20 @@ class PlanningService:
             calls = self.client.calls
             key = ""
             records = 0
+            phases: dict[str, float] = {}
             try:
                 report = self.read()
                 records = report.fetched
+                phases["read"] = time.perf_counter() - mark
                 reason = "asked" if force else self.replan_reason(report)
                 if not reason and self.current is not None:
                     current = dataclasses.replace(self.current, checked_at=self.clock())
                     outcome = "idle"
                 else:
-                    current, outcome = self._plan_and_apply(report, write, reason)
+                    current, outcome = self._plan_and_apply(report, write, reason, phases)
                     key = current.run_key
+                    if "requote" in current.plan.timings:
+                        reason += "; only the quotations planned again"
             except (OdooError, SnapshotError) as error:
                 self._count_failure(error, str(error), mark, calls, records, key)
                 raise
@@ -219,7 +226,8 @@ class PlanningService:
             self.last_poll_at = self.clock()
             if outcome == "ignored":
                 reason = f"Odoo ignored run {current.run_key}: {self.last_ignored}"
-            poll = PollResult(outcome, seconds, self.client.calls - calls, records, reason)
+            poll = PollResult(outcome, seconds, self.client.calls - calls, records, reason,
+                              phases)
             self.metrics.count_poll(poll)
             self.metrics.odoo_calls = self.client.calls
             if outcome == "idle":
@@ -275,15 +283,19 @@ class PlanningService:
         on days off nothing passes and an idle Odoo is left alone. Between such runs a quote
         may count at most ``replan_interval`` of working time that is already past.
         """
-        current = self.current
-        if current is None:
+        if self.current is None:
             return "first plan"
         if report.changed:
             return "Odoo changed: " + ", ".join(sorted(
                 {*(k for k, n in report.read.items() if n),
                  *(k for k, n in report.removed.items() if n)}))
+        return self._clock_reason()
+
+    def _clock_reason(self) -> str:
+        """Why the clock alone makes the current plan out of date, or ""."""
+        assert self.current is not None
         now = self.clock()
-        snapshot = current.snapshot
+        snapshot = self.current.snapshot
         tz = ZoneInfo(snapshot.timezone)
         if now.astimezone(tz).date() != snapshot.now.astimezone(tz).date():
             return "a new day"
@@ -293,18 +305,45 @@ class PlanningService:
             return f"{age / 60:.0f} minutes of working time passed"
         return ""
 
-    def _plan_and_apply(self, report: ReadReport, write: bool,
-                        reason: str) -> tuple[CurrentPlan, str]:
+    def _planned(self, rows: Rows, report: ReadReport,
+                 settings: PlannerSettings) -> tuple[Snapshot, Plan]:
+        """The snapshot and its plan. When only quotations changed (and the clock has not
+        made the current plan out of date), they alone are planned again, on the current
+        plan's clock (:func:`optimizer.requote`: the plan a full run gives on that clock);
+        otherwise everything is planned from the next whole minute."""
+        current = self.current
+        only_sales = report.changed and {
+            key for key, count in (*report.read.items(), *report.removed.items()) if count
+        } <= SALES
+        if current is not None and only_sales and current.plan.settings == settings and \
+                not self._clock_reason():
+            snapshot = build_snapshot(rows, self.reader.user, current.snapshot.now,
+                                      self.settings.company_id)
+            result = requote(current.plan, snapshot)
+            if result is not None:
+                return snapshot, result
+        snapshot = build_snapshot(rows, self.reader.user, _next_minute(report.started_at),
+                                  self.settings.company_id)
+        return snapshot, plan(snapshot, settings)
+
+    def _plan_and_apply(self, report: ReadReport, write: bool, reason: str,
+                        phases: dict[str, float]) -> tuple[CurrentPlan, str]:
+        mark = time.perf_counter()
         settings = self.planner_settings()
         with quiet_collector():
             rows = self.store.all_rows()
-            snapshot = build_snapshot(rows, self.reader.user, _next_minute(report.started_at),
-                                      self.settings.company_id)
-            result = plan(snapshot, settings)
+            snapshot, result = self._planned(rows, report, settings)
+        phases["plan"] = time.perf_counter() - mark
+        phases["planner"] = result.timings.get("total", 0.0)
+        mark = time.perf_counter()
         data = snapshot_digest(rows, self.reader.user)
+        # the moment of the data, which a re-quoted plan's clock may be older than: promises
+        # are stamped with it, and lines changed before it are not stale
         payload = build_payload(snapshot, result, self._company_id(), report.started_at,
-                                self.clock(), "")
+                                self.clock(), "", read_at=_next_minute(report.started_at))
         digest = plan_digest(payload, snapshot.today.isoformat())
+        phases["payload"] = time.perf_counter() - mark
+        mark = time.perf_counter()
         last = self.store.get_meta("last_applied") or {}
         if last.get("plan") == digest:
             # the plan Odoo already shows: nothing to write, the run keeps its key
@@ -340,6 +379,7 @@ class PlanningService:
             applied = True
             self.store.set_meta("last_applied", {"key": key, "plan": digest, "data": data})
         self.store.finish_run(key, "applied" if applied else "planned", 0.0, result.summary())
+        phases["apply"] = time.perf_counter() - mark
         current = CurrentPlan(snapshot, result, self.clock(), key, applied, self.clock())
         return current, "applied" if applied else "planned"
 

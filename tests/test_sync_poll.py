@@ -14,7 +14,9 @@ import pytest
 from conftest import AddonStub, settings_for
 from fake_odoo import start_fake_odoo
 
-from sync.build import m2o_id
+from optimizer import plan
+from sync.build import build_snapshot, m2o_id
+from sync.payload import build_payload, order_payload
 from sync.server import ApiServer, health
 from sync.service import PlanningService
 
@@ -142,6 +144,32 @@ def test_a_users_change_is_planned_and_applied_once(odoo, tmp_path):
     server.dataset.advance(seconds=600)
     service.run_once()
     assert service.metrics.last_poll.outcome == "idle"
+
+
+def test_a_changed_quotation_line_gets_the_promise_a_full_replan_gives(odoo, tmp_path):
+    server, addon = odoo
+    service = service_for(server, tmp_path)
+    service.run_once()
+    line_id = made_quotation_line(service)
+    order_id = next(order.id for order in service.current.snapshot.sale_orders
+                    if any(line.id == line_id for line in order.lines))
+    server.dataset.advance(seconds=600)
+    edit_line(server, line_id, 2500.0)
+    service.run_once()
+    poll = service.metrics.last_poll
+    assert poll.outcome == "applied" and "only the quotations planned again" in poll.reason
+    current = service.current
+    full = plan(build_snapshot(service.store.all_rows(), service.reader.user,
+                               current.snapshot.now), current.plan.settings)
+    sent = addon.applied[-1]
+    assert sent["orders"] == [order_payload(promise) for promise in full.orders]
+    assert {key: sent[key] for key in ("productions", "suggestions", "load")} == {
+        key: value for key, value in build_payload(current.snapshot, full, 1, current.computed_at,
+                                                   current.computed_at).items()
+        if key in ("productions", "suggestions", "load")}
+    promise = next(order for order in sent["orders"] if order["order_id"] == order_id)
+    before = next(order for order in addon.applied[0]["orders"] if order["order_id"] == order_id)
+    assert promise != before
 
 
 def test_a_quantity_changed_and_changed_back_is_a_new_run_odoo_applies(odoo, tmp_path):

@@ -307,7 +307,10 @@ class CapacityPlannerRun(models.Model):
             "sale_capacity_promise.sale_order_action"
         )
         which = self.env.context.get("work_list_filter")
-        context = {"search_default_group_by_capacity_cause": 1}
+        context = {
+            "search_default_group_by_capacity_cause_type": 1,
+            "search_default_group_by_capacity_cause": 2,
+        }
         if which:
             context[f"search_default_filter_capacity_{which}"] = 1
         action["context"] = context

@@ -84,6 +84,12 @@ class CapacityPurchaseSuggestion(models.Model):
         compute="_compute_served_orders",
         store=True,
     )
+    served_names = fields.Char(
+        string="Orders Served",
+        compute="_compute_served_names",
+        help="The sales and manufacturing orders this purchase is for, by name: shown "
+        "to buyers too, who may not open them.",
+    )
     purchase_line_id = fields.Many2one(
         "purchase.order.line",
         string="RFQ Line",
@@ -113,12 +119,30 @@ class CapacityPurchaseSuggestion(models.Model):
             suggestion.sale_order_ids = suggestion.peg_ids.sale_order_id
             suggestion.production_ids = suggestion.peg_ids.production_id
 
+    @api.depends("sale_order_ids", "production_ids")
+    def _compute_served_names(self):
+        # the names only: a buyer reads which orders a purchase serves without the
+        # right to read sales or manufacturing orders
+        for suggestion in self:
+            served = suggestion.sudo()
+            suggestion.served_names = ", ".join(
+                served.sale_order_ids.mapped("name") + served.production_ids.mapped("name")
+            )
+
     @api.depends("product_id", "product_qty", "product_uom_id")
     def _compute_display_name(self):
+        reasons = self.env["capacity.reason"]
         for suggestion in self:
+            # in the product's unit, and no unit for units ("Bolt: 1", not "1 Units")
+            quantity = reasons._quantity(
+                {
+                    "quantity": suggestion.product_qty,
+                    "product_id": suggestion.product_id.id,
+                },
+                suggestion.product_uom_id,
+            )
             suggestion.display_name = (
-                f"{suggestion.product_id.display_name or ''}: "
-                f"{suggestion.product_qty:g} {suggestion.product_uom_id.name or ''}"
+                f"{suggestion.product_id.display_name or ''}: {quantity}"
             )
 
     # -- a planner run's suggestions -----------------------------------------

@@ -1,6 +1,6 @@
 # Copyright 2026 capacity-promise
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CapacityPurchaseSuggestionPeg(models.Model):
@@ -37,5 +37,16 @@ class CapacityPurchaseSuggestionPeg(models.Model):
         index="btree_not_null",
         ondelete="cascade",
     )
+    demand_name = fields.Char(
+        string="Order",
+        compute="_compute_demand_name",
+        help="The sales or manufacturing order served, by name (buyers may not open it).",
+    )
     quantity = fields.Float(digits="Product Unit of Measure", readonly=True)
     product_uom_id = fields.Many2one(related="suggestion_id.product_uom_id")
+
+    @api.depends("sale_order_id", "production_id")
+    def _compute_demand_name(self):
+        for peg in self:
+            served = peg.sudo()
+            peg.demand_name = served.sale_order_id.name or served.production_id.name

@@ -134,17 +134,18 @@ class CapacityReason(models.AbstractModel):
         ) or _("the vendor")
 
     @api.model
-    def _quantity(self, values):
-        """A quantity in the product's unit: "2.5 kg"; a count of units is just "3"
-        (no "1 Units")."""
+    def _quantity(self, values, uom=None):
+        """A quantity in ``uom`` (by default the product's unit): "2.5 kg"; a count of
+        units is just "3" (no "1 Units")."""
         number = self._number(values.get("quantity"))
         product = self.env["product.product"].sudo().browse(
             int(values.get("product_id") or 0)
         ).exists()
+        uom = uom or product.uom_id
         unit = self.env.ref("uom.product_uom_unit", raise_if_not_found=False)
-        if not product or product.uom_id == unit:
+        if not uom or uom == unit:
             return number
-        return _("%(quantity)s %(unit)s", quantity=number, unit=product.uom_id.name)
+        return _("%(quantity)s %(unit)s", quantity=number, unit=uom.name)
 
     # -- sentences -----------------------------------------------------------
 

@@ -7,7 +7,7 @@ from odoo import _, api, fields, models
 from odoo.tools.misc import format_date, formatLang
 
 from ..compat import aggregator, unique
-from .write_changes import differs
+from .write_changes import differs, write_each
 
 # how many days or weeks the load board shows at once
 BOARD_COLUMNS = {"day": 14, "week": 8}
@@ -193,6 +193,7 @@ class CapacityWorkcenterLoad(models.Model):
             for load in loads.search([("company_id", "=", run.company_id.id)])
         }
         to_create = []
+        to_write = {}
         for day in days:
             values = {
                 "available_hours": day.available_hours,
@@ -210,7 +211,8 @@ class CapacityWorkcenterLoad(models.Model):
                     )
                 )
             elif differs(load, values):
-                load.write(dict(values, run_id=run.id))
+                to_write[load.id] = dict(values, run_id=run.id)
+        write_each(loads, to_write)
         if existing:
             loads.concat(*existing.values()).unlink()
         if to_create:

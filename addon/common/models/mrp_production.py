@@ -5,7 +5,7 @@ import logging
 from odoo import api, fields, models
 
 from .mrp_workorder import PLANNABLE_WORKORDER_STATES
-from .write_changes import changed, write_grouped
+from .write_changes import changed, write_each
 
 _logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class MrpProduction(models.Model):
             }
             for production in dates
         }
-        write_grouped(productions, changed(productions, wanted))
+        write_each(productions, changed(productions, wanted))
         times = {
             workorder.workorder_id: {
                 "capacity_date_start": workorder.date_start,
@@ -61,8 +61,7 @@ class MrpProduction(models.Model):
             for workorder in production.workorders
         }
         workorders = self.env["mrp.workorder"].sudo()
-        for workorder_id, values in changed(workorders, times).items():
-            workorders.browse(workorder_id).write(values)
+        write_each(workorders, changed(workorders, times))
         params = self.env["ir.config_parameter"].sudo()
         if params.get_param(SCHEDULE_PARAM):
             self._capacity_schedule(dates)

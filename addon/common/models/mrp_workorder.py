@@ -8,7 +8,7 @@ from odoo import _, api, fields, models
 from odoo.tools.misc import format_date, format_datetime
 
 # how many days the schedule view shows at once
-SCHEDULE_DAYS = 14
+SCHEDULE_DAYS = 7
 
 # work orders Odoo still lets the plan move: not started, not finished
 PLANNABLE_WORKORDER_STATES = ("pending", "waiting", "ready", "blocked")
@@ -82,7 +82,7 @@ class MrpWorkorder(models.Model):
                         ),
                     ),
                     "left": round(left, 3),
-                    "width": round(max(width, 0.3), 3),
+                    "width": round(max(width, 0.8), 3),
                     "late": bool(
                         deadline
                         and production.capacity_finish_date
@@ -102,6 +102,7 @@ class MrpWorkorder(models.Model):
                         self.env, today + datetime.timedelta(days=index), date_format="EEE d"
                     ),
                     "left": round(100.0 * index / days, 3),
+                    "width": round(100.0 / days, 3),
                     "weekend": (today + datetime.timedelta(days=index)).weekday() >= 5,
                 }
                 for index in range(days)

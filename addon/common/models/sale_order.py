@@ -14,7 +14,7 @@ from odoo.tools.misc import format_date
 from .. import plan_payload
 from ..compat import uom_field
 from .capacity_reason import WORKCENTER_KINDS, cause_of, load_reason
-from .write_changes import differs, write_grouped
+from .write_changes import differs, write_each
 
 _logger = logging.getLogger(__name__)
 
@@ -211,7 +211,7 @@ class SaleOrder(models.Model):
             )
             if status == "stale" or not current["capacity_run_id"] or differs(current, values):
                 changed[current["id"]] = dict(values, **stamp)
-        write_grouped(orders, changed)
+        write_each(orders, changed)
         self.env["sale.order.line"]._capacity_apply_plan(
             orders.browse(list(wanted)),
             [line for promise in promises for line in promise.lines],
@@ -487,7 +487,7 @@ class SaleOrder(models.Model):
         help="The planner's reason as structured data (kind and values), rendered in "
         "each reader's language.",
     )
-    capacity_reason_text = fields.Char(
+    capacity_reason_text = fields.Text(
         string="Why This Date",
         compute="_compute_capacity_reason_text",
         help="Why the order can be delivered on the promised date and not earlier, "
@@ -503,14 +503,15 @@ class SaleOrder(models.Model):
     capacity_cause_type = fields.Selection(
         [
             ("workcenter", "Work Center"),
-            ("component", "Component"),
-            ("other", "Other"),
+            ("component", "Material"),
+            ("other", "Own Work or Lead Time"),
         ],
         string="Cause",
         compute="_compute_capacity_cause",
         store=True,
         help="What holds the promise up: a fully booked or closed work center (the "
-        "bottleneck), or a component waiting for its supply.",
+        "bottleneck), or material (a component or a bought product) waiting for its "
+        "supply; otherwise the order's own work or lead time.",
     )
     capacity_cause_workcenter_id = fields.Many2one(
         "mrp.workcenter",

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 
 from .sale_order import PROMISE_STATUSES
-from .write_changes import changed, write_grouped
+from .write_changes import changed, write_each
 
 # changing one of these makes the order's promise stale (the unit is product_uom
 # up to 18, product_uom_id from 19)
@@ -42,7 +42,7 @@ class SaleOrderLine(models.Model):
             }
             for promise in promises
         }
-        write_grouped(lines, changed(lines, wanted))
+        write_each(lines, changed(lines, wanted))
         unplanned = orders.sudo().order_line.filtered(
             lambda line: line.id not in wanted and line.capacity_status
         )
@@ -77,7 +77,7 @@ class SaleOrderLine(models.Model):
         readonly=True,
         help="The planner's reason as structured data (kind and values).",
     )
-    capacity_reason_text = fields.Char(
+    capacity_reason_text = fields.Text(
         string="Why This Date",
         compute="_compute_capacity_reason_text",
         help="Why this line can be delivered on its promised date, in your language.",

@@ -6,6 +6,7 @@ nothing, so that the service's next read of Odoo has nothing to read again."""
 from collections import defaultdict
 
 from odoo import models
+from odoo.tools import SQL, split_every
 
 
 def _plain(value):
@@ -37,14 +38,72 @@ def changed(records, wanted):
     }
 
 
-def write_grouped(records, values_by_id):
-    """Write ``{id: vals}`` with one ``write`` per distinct ``vals``.
+def _column_value(value):
+    """A value as the database column takes it: a record as its id, nothing as NULL."""
+    if isinstance(value, models.BaseModel):
+        return value.id or None
+    if value is False or value is None:
+        return None
+    return value
 
-    Thousands of orders share a handful of (date, status, reason) values, so
-    this turns thousands of writes into a few.
+
+def write_each(records, values_by_id, batch=1000):
+    """Write ``{id: vals}``, every record its own values, in one UPDATE per ``batch``
+    records, as ``write`` would (``write_uid`` and ``write_date`` stamped, fields computed
+    from these recomputed).
+
+    ``write`` costs milliseconds per call on a model such as ``sale.order`` and a plan gives
+    most orders and lines a promise of their own, so writing them one by one took seconds.
+    Only for the addon's own plain stored fields (dates, selections, texts, numbers,
+    many2ones), which nothing but the planner writes: no inverse, no tracking.
     """
-    ids_by_values = defaultdict(list)
+    by_names = defaultdict(dict)
     for record_id, values in values_by_id.items():
-        ids_by_values[tuple(sorted(values.items()))].append(record_id)
-    for values, ids in ids_by_values.items():
-        records.browse(ids).write(dict(values))
+        by_names[tuple(sorted(values))][record_id] = values
+    for names, rows in by_names.items():
+        _update_rows(records, names, rows, batch)
+
+
+def _update_rows(records, names, rows, batch):
+    columns = []
+    for name in names:
+        field = records._fields[name]
+        plain = field.store and not (field.compute or field.inverse or field.translate)
+        if not plain or field.type in ("one2many", "many2many", "binary", "html"):
+            raise ValueError(f"write_each cannot write {records._name}.{name}")
+        columns.append((name, field.column_type[0]))
+    written = records.browse(list(rows))
+    written.flush_recordset(list(names))
+    written.modified(list(names), before=True)
+    table = SQL.identifier(records._table)
+    assignments = SQL(", ").join(
+        SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name)) for name, _kind in columns
+    )
+    aliases = SQL(", ").join(SQL.identifier(name) for name, _kind in columns)
+    cr = records.env.cr
+    for chunk in split_every(batch, list(rows)):
+        values = SQL(", ").join(
+            SQL(
+                "(%s, %s)",
+                record_id,
+                SQL(", ").join(
+                    SQL("%s::%s", _column_value(rows[record_id][name]), SQL.identifier(kind))
+                    for name, kind in columns
+                ),
+            )
+            for record_id in chunk
+        )
+        cr.execute(
+            SQL(
+                "UPDATE %s AS t SET %s, write_uid = %s, write_date = %s "
+                "FROM (VALUES %s) AS v(id, %s) WHERE t.id = v.id",
+                table,
+                assignments,
+                records.env.uid,
+                cr.now(),
+                values,
+                aliases,
+            )
+        )
+    written.invalidate_recordset([*names, "write_uid", "write_date"], flush=False)
+    written.modified(list(names))

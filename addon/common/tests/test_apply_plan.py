@@ -8,6 +8,7 @@ from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from ..models import write_changes
 from .common import CapacityPromiseCase
 
 # what applying a plan may change, besides the run itself
@@ -348,6 +349,14 @@ class TestApplyPlan(CapacityPromiseCase):
                         return _original(records, *args)
 
                     stack.enter_context(patch.object(cls, method, record))
+            # promises, dates and hours are written in bulk, beside the ORM's write
+            update_rows = write_changes._update_rows
+
+            def record_rows(records, *args):
+                calls.append((records._name, "write"))
+                return update_rows(records, *args)
+
+            stack.enter_context(patch.object(write_changes, "_update_rows", record_rows))
             yield calls
 
     def test_unchanged_plan_of_a_new_run_writes_nothing(self):
@@ -359,6 +368,19 @@ class TestApplyPlan(CapacityPromiseCase):
         self.assertEqual(calls, [])
         self.assertEqual(len(self._runs()), 2)
         self.assertEqual(self._suggestions().run_id.run_key, "run-1")
+
+    def test_promises_are_written_as_the_service_each_its_own(self):
+        plan = self._plan()
+        plan["orders"][1]["reason"] = "Assembly is full until the 20th."
+        self._apply(plan)
+        # as at the end of the service's call: what is computed from the promises too
+        self.env(user=self.service).flush_all()
+        self.env.invalidate_all()
+        for written in (self.order | self.order_2, self.order.order_line, self.production):
+            self.assertEqual(written.mapped("write_uid"), self.service)
+        self.assertEqual(self.order_2.capacity_reason, "Assembly is full until the 20th.")
+        self.assertEqual(self.order.capacity_reason, "Fits the plan.")
+        self.assertEqual(self.order_2.capacity_status, "late")
 
     def test_load_is_updated_by_work_center_and_day(self):
         self._apply(self._plan("run-1"))

@@ -87,6 +87,19 @@ class TestPlannerScreens(CapacityPromiseCase):
         self._apply(self._plan(load=self._load({0: (8.0, 4.0)})))
         self.assertIn("Nothing matches", loads.get_empty_list_help("<p>No load</p>"))
 
+    def test_a_buyer_reads_which_orders_a_purchase_serves(self):
+        self._apply(self._plan())
+        suggestion = self.env["capacity.purchase.suggestion"].with_user(self.buyer).search(
+            [("key", "=", "panel-1")]
+        )
+        self.assertEqual(
+            suggestion.served_names, f"{self.order.name}, {self.production.name}"
+        )
+        self.assertEqual(
+            sorted(suggestion.peg_ids.mapped("demand_name")),
+            sorted([self.order.name, self.production.name]),
+        )
+
     # -- work list ---------------------------------------------------------
 
     def test_a_late_order_is_listed_with_its_bottleneck(self):
@@ -177,9 +190,9 @@ class TestPlannerScreens(CapacityPromiseCase):
         operation = schedule["workcenters"][0]["operations"][0]
         self.assertEqual(operation["production_id"], self.shelf_production.id)
         self.assertIn(self.shelf_production.name, operation["label"])
-        # 1.5 h of a 14-day window
-        self.assertAlmostEqual(operation["width"], 100 * 1.5 / (14 * 24), places=2)
-        self.assertEqual(len(schedule["days"]), 14)
+        # 1.5 h of a 7-day window
+        self.assertAlmostEqual(operation["width"], 100 * 1.5 / (7 * 24), places=2)
+        self.assertEqual(len(schedule["days"]), 7)
 
     def test_the_plan_reaches_the_shop_floor_only_when_asked(self):
         payload, start, finish = self._with_workorder_times()
