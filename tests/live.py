@@ -12,8 +12,8 @@ series is asked of the server and must be the one the variables are named for.
   copy).
 - ``_ADMIN_LOGIN``, ``_ADMIN_API_KEY``: a user who may create manufacturing data, for the tests
   that build their own factory (default: the service's user).
-- ``_COMMAND``, ``_ADDONS_PATH``, ``_TEMPLATE``, ``_PG_URL``, ``_HTTP_PORT``: the addon's own Odoo
-  tests (see ``test_live_odoo.py``).
+- ``_COMMAND``, ``_ADDONS_PATH``, ``_TEMPLATE``, ``_PG_URL``, ``_HTTP_PORT``, ``_DB_PREFIX``: the
+  addon's own Odoo tests (see ``test_live_odoo.py``).
 """
 
 from __future__ import annotations

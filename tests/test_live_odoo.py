@@ -10,8 +10,9 @@ The addon's own Odoo tests need ``..._COMMAND`` (how to start odoo-bin, e.g.
 purchase_stock installed, copied for the run and dropped after) and ``..._PG_URL`` (an
 SQLAlchemy URL of that PostgreSQL's ``postgres`` database, to copy and drop it; default
 ``postgresql+psycopg2://postgres@127.0.0.1:5432/postgres``); ``..._HTTP_PORT`` is the port the
-test server listens on (a free one if unset). The addon of the series, ``addon/<series>``, is
-put on the addons path.
+test server listens on (a free one if unset), ``..._DB_PREFIX`` how the copy is named (default
+``odoo17_cp_addon_test_`` and so on, then a random suffix). The addon of the series,
+``addon/<series>``, is put on the addons path.
 """
 
 from __future__ import annotations
@@ -81,7 +82,9 @@ def test_addon_tests_pass_in_a_real_odoo(prefix: str, series: str | None,
     addon = ROOT / "addon" / found
     admin_url = ENV.get(prefix + "PG_URL",
                         "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
-    database = f"cp_addon_test_{uuid.uuid4().hex[:8]}"
+    # named as the series' databases are (Odoo's dbfilter is often ^odoo17_.*$)
+    prefix_db = ENV.get(prefix + "DB_PREFIX") or f"odoo{found.split('.')[0]}_cp_addon_test_"
+    database = f"{prefix_db}{uuid.uuid4().hex[:8]}"
     admin = sqlalchemy.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.exec_driver_sql(
@@ -104,6 +107,7 @@ def test_addon_tests_pass_in_a_real_odoo(prefix: str, series: str | None,
         assert result.returncode == 0, (problems or result.stderr)[-5000:]
         assert summary, text[-3000:]
         failed, errors, total = map(int, summary[-1])
+        print(f"Odoo {found}: {failed} failed, {errors} error(s) of {total} tests")  # -rP shows it
         assert (failed, errors) == (0, 0) and total > 0, problems[-5000:]
     finally:
         with admin.connect() as connection:
