@@ -786,11 +786,14 @@ class SnapshotBuilder:
             if order and not row.get("display_type"):
                 lines[order].append(row)
         result = []
+        today = self.now.astimezone(self.tz).date()
         for row in self.rows.get("sale.order", []):
             state = row.get("state")
             if state not in ("draft", "sent", "sale") or not self.ours(row):
                 continue
             confirmed = state == "sale"
+            if not confirmed and _expired(row.get("validity_date"), today):
+                continue  # past its expiration date: it holds nothing and is not planned
             sale_lines = []
             for line in sorted(lines.get(row["id"], []),
                                key=lambda item: (item.get("sequence") or 0, item["id"])):
@@ -824,6 +827,16 @@ class SnapshotBuilder:
                 self.moment("sale.order", row, "create_date", "it is queued last"),
                 "one" if row.get("picking_policy") == "one" else "direct", commitment))
         return result
+
+
+def _expired(validity: Any, today: dt.date) -> bool:
+    """Whether a quotation's expiration date (``validity_date``, a date) is before today."""
+    if not validity:
+        return False
+    try:
+        return dt.date.fromisoformat(str(validity)[:10]) < today
+    except ValueError:
+        return False
 
 
 def build_snapshot(rows: Rows, user: dict[str, Any], now: dt.datetime,

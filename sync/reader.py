@@ -184,7 +184,8 @@ MODELS: tuple[ModelSpec, ...] = (
               domain=(("purchase_line_id", "!=", False),), required=False),
     ModelSpec("sale.order", _fields(
         "name", "partner_id", "state", "date_order", "commitment_date", "picking_policy",
-        "create_date", "company_id"), domain=(("state", "in", OPEN_SALE),), names=True,
+        "create_date", "company_id", "validity_date"), domain=(("state", "in", OPEN_SALE),),
+        names=True,
         open_states=tuple(OPEN_SALE), deletable=True),
     ModelSpec("sale.order.line", _fields(
         "order_id", "product_id", "product_uom_qty", "qty_delivered",

@@ -284,6 +284,10 @@ def metrics_text(service: PlanningService) -> str:
         "# TYPE capacity_promise_odoo_calls_total counter",
         f"capacity_promise_odoo_calls_total {service.client.calls}",
     ]
+    accuracy = service.promise_accuracy() if reachable else None
+    for name, value in sorted((accuracy or {}).items()):
+        lines += [f"# TYPE capacity_promise_accuracy_{name} gauge",
+                  f"capacity_promise_accuracy_{name} {value:g}"]
     return "\n".join(lines) + "\n"
 
 

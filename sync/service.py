@@ -30,6 +30,10 @@ from sync.worktime import working_time_between
 log = logging.getLogger(__name__)
 
 APPLY_MODEL = "capacity.planner.run"
+ACCURACY_MODEL = "capacity.promise.accuracy"
+# the on-time figure changes with deliveries, not by the second: /metrics asks Odoo at most
+# this often
+ACCURACY_CACHE_SECONDS = 300.0
 # a change only here may be a quotation's alone: re-quoted, not planned again (see _planned)
 SALES = {"sale.order", "sale.order.line"}
 
@@ -152,6 +156,27 @@ class PlanningService:
         self._run_lock = threading.Lock()
         self._reachability: tuple[float, bool, str] = (0.0, False, "")
         self._reachability_lock = threading.Lock()
+        self._accuracy: tuple[float, dict[str, float] | None] = (0.0, None)
+
+    # -- promise accuracy -----------------------------------------------------------------
+    def promise_accuracy(self) -> dict[str, float] | None:
+        """The addon's on-time figure (``get_promise_accuracy``: delivered orders, share on
+        time, mean and p90 days late, share re-promised), read at most every few minutes;
+        None when Odoo or the addon cannot tell."""
+        fetched, figures = self._accuracy
+        if fetched and time.monotonic() - fetched < ACCURACY_CACHE_SECONDS:
+            return figures
+        try:
+            answer = self.client.call(ACCURACY_MODEL, "get_promise_accuracy")
+        except OdooError as error:
+            log.debug("no promise accuracy from Odoo: %s", error)
+            self._accuracy = (time.monotonic(), figures)  # not asked again at every scrape
+            return figures
+        if isinstance(answer, dict):
+            figures = {key: float(value) for key, value in answer.items()
+                       if isinstance(value, int | float) and not isinstance(value, bool)}
+            self._accuracy = (time.monotonic(), figures)
+        return figures
 
     # -- settings ---------------------------------------------------------------------------
     def planner_settings(self) -> PlannerSettings:

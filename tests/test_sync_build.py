@@ -4,6 +4,7 @@ what counts as supply and stock, and warnings that name the record."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -186,3 +187,16 @@ def test_requests_for_quotation_are_supply_only_when_made_from_suggestions():
                                              "state": "ordered"}]
     snapshot = build_snapshot(data, {"company_id": [1, "My Company"]}, NOW)
     assert sorted(line.order_name for line in snapshot.purchase_lines) == ["P00012", "P00013"]
+
+
+def test_an_expired_quotation_holds_nothing_and_is_not_planned():
+    data = rows()
+    user = {"company_id": [1, "My Company"], "tz": "UTC"}
+    today = NOW.astimezone(ZoneInfo("Europe/Brussels")).date()
+    data["sale.order"][0]["validity_date"] = (today - dt.timedelta(days=1)).isoformat()
+    assert build_snapshot(data, user, NOW).sale_orders == ()
+    data["sale.order"][0]["validity_date"] = today.isoformat()  # valid through today
+    assert [order.id for order in build_snapshot(data, user, NOW).sale_orders] == [140]
+    # a confirmed order's old expiration date means nothing
+    data["sale.order"][0].update(state="sale", validity_date="2020-01-01")
+    assert [order.id for order in build_snapshot(data, user, NOW).sale_orders] == [140]

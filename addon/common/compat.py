@@ -56,3 +56,9 @@ def same_uom_kind(uom, other):
     if "category_id" in uom._fields:
         return uom.category_id == other.category_id
     return uom._has_common_reference(other)
+
+
+def list_view_type(env):
+    """The name of the list view type, for an action built in Python: ``tree`` up to
+    17, ``list`` from 18."""
+    return "list" if "list" in dict(env["ir.ui.view"]._fields["type"].selection) else "tree"

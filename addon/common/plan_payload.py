@@ -44,11 +44,18 @@ class PayloadError(ValueError):
 
 @dataclass(frozen=True)
 class LinePromise:
+    """A line's promise; ``shipments`` (``(date, quantity)``, by date) say what ships
+    when, ``quantity_by_requested_date`` how much comes by the date asked for and
+    ``missing_quantity`` what cannot come within the horizon (all optional)."""
+
     path: str
     line_id: int
     promise_date: datetime.date | None
     status: str
     reason: str
+    shipments: tuple = ()
+    quantity_by_requested_date: float | None = None
+    missing_quantity: float = 0.0
     reason_data: str = ""
 
 
@@ -296,8 +303,36 @@ def _read_line(raw, path):
             _require(raw, "status", path), f"{path}.status", PROMISE_STATUSES
         ),
         reason=_reason(raw.get("reason"), f"{path}.reason"),
+        shipments=_read_shipments(raw.get("shipments") or [], f"{path}.shipments"),
+        quantity_by_requested_date=_number(
+            raw.get("quantity_by_requested_date"),
+            f"{path}.quantity_by_requested_date",
+            minimum=0,
+            nullable=True,
+        ),
+        missing_quantity=_number(
+            raw.get("missing_quantity") or 0.0, f"{path}.missing_quantity", minimum=0
+        ),
         reason_data=_reason_data(raw, f"{path}.reason_data"),
     )
+
+
+def _read_shipments(raw, path):
+    shipments = []
+    for index, item in enumerate(_list(raw, path)):
+        item_path = f"{path}[{index}]"
+        item = _mapping(item, item_path)
+        shipments.append(
+            (
+                _date(_require(item, "date", item_path), f"{item_path}.date"),
+                _number(
+                    _require(item, "quantity", item_path),
+                    f"{item_path}.quantity",
+                    minimum=0,
+                ),
+            )
+        )
+    return tuple(sorted(shipments))
 
 
 def _read_lines(raw, path):

@@ -69,6 +69,12 @@ class ResConfigSettings(models.TransientModel):
         help="How many days ahead the planner books work centers and purchases. An "
         "order that cannot be made within the horizon shows 'Cannot Plan'.",
     )
+    capacity_hide_promise_on_documents = fields.Boolean(
+        string="Hide Promised Dates on Documents",
+        config_parameter="sale_capacity_promise.hide_promise_on_documents",
+        help="If set, the printed quotation and order and the customer portal do not "
+        "show the promised delivery date.",
+    )
     capacity_schedule_workorders = fields.Boolean(
         string="Schedule Work Orders from the Plan",
         config_parameter="sale_capacity_promise.schedule_workorders",

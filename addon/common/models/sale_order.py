@@ -11,18 +11,21 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date
 
-from .. import plan_payload
+from .. import plan_payload, quote_options
 from ..compat import uom_field
+from ..promise_status import (
+    PLANNED_STATUSES,
+    STATUSES,
+    is_stale,
+    not_before,
+    promise_status,
+)
 from .capacity_reason import WORKCENTER_KINDS, cause_of, load_reason
 from .write_changes import differs, write_each
 
 _logger = logging.getLogger(__name__)
 
-PROMISE_STATUSES = [
-    ("on_time", "On Time"),
-    ("late", "Late"),
-    ("cannot_plan", "Cannot Plan"),
-]
+PROMISE_STATUSES = PLANNED_STATUSES
 DEFAULT_TIMEOUT = 10
 # an order promised on time with less slack than this before its committed date is at risk
 AT_RISK_DAYS = 2
@@ -62,17 +65,6 @@ def _connection_error_cause(error):
     return str(error)[:MAX_ERROR_TEXT]
 
 
-def promise_status(planned_status, computed_at, lines_changed_at):
-    """The badge of an order, the one rule for it: *not checked* without a promise,
-    *stale* once its lines changed after the promise was computed, otherwise the
-    status the promise was planned with."""
-    if not planned_status:
-        return "not_checked"
-    if lines_changed_at and computed_at and lines_changed_at > computed_at:
-        return "stale"
-    return planned_status
-
-
 # what a promise that no longer holds is replaced by
 _NO_PROMISE = {
     "capacity_promise_date": False,
@@ -100,13 +92,16 @@ class SaleOrder(models.Model):
         help="Status of the promise as the planner computed it.",
     )
     capacity_status = fields.Selection(
-        PROMISE_STATUSES + [("not_checked", "Not Checked"), ("stale", "Stale")],
+        STATUSES,
         string="Promise Status",
         compute="_compute_capacity_status",
         store=True,
         index=True,
-        help="Stale: the order lines changed after the promise was computed; "
-        "check capacity again.",
+        help="Late: the promised date is after the delivery date committed to the "
+        "customer (or, without one, the requested date); On Time: on or before it; "
+        "Earliest Possible: no date was asked for or committed. Stale: the order lines "
+        "changed after the promise was computed; check capacity again. Nothing to "
+        "Deliver: only services, no promise.",
     )
     capacity_reason = fields.Char(string="Promise Reason", copy=False, readonly=True)
     capacity_computed_at = fields.Datetime(
@@ -139,14 +134,22 @@ class SaleOrder(models.Model):
     )
 
     @api.depends(
-        "capacity_planned_status", "capacity_computed_at", "capacity_lines_changed_at"
+        "capacity_planned_status",
+        "capacity_promise_date",
+        "capacity_target_date",
+        "capacity_has_goods",
+        "capacity_computed_at",
+        "capacity_lines_changed_at",
     )
     def _compute_capacity_status(self):
         for order in self:
             order.capacity_status = promise_status(
                 order.capacity_planned_status,
-                order.capacity_computed_at,
-                order.capacity_lines_changed_at,
+                order.capacity_promise_date,
+                order.capacity_target_date,
+                has_goods=order.capacity_has_goods,
+                computed_at=order.capacity_computed_at,
+                lines_changed_at=order.capacity_lines_changed_at,
             )
 
     @api.depends("capacity_computed_at", "capacity_run_id")
@@ -184,9 +187,10 @@ class SaleOrder(models.Model):
         then it is confirmed against the current lines. ``promises`` are
         ``plan_payload.OrderPromise``; the records were checked to exist.
         """
+        today = fields.Date.context_today(self)
         wanted = {
             promise.order_id: {
-                "capacity_promise_date": promise.promise_date or False,
+                "capacity_promise_date": not_before(promise.promise_date, today) or False,
                 "capacity_planned_status": promise.status,
                 "capacity_reason": promise.reason or False,
                 "capacity_reason_data": promise.reason_data or False,
@@ -204,12 +208,10 @@ class SaleOrder(models.Model):
             + ["capacity_computed_at", "capacity_lines_changed_at", "capacity_run_id"],
         ):
             values = wanted[current["id"]]
-            status = promise_status(
-                current["capacity_planned_status"],
-                current["capacity_computed_at"],
-                current["capacity_lines_changed_at"],
+            stale = is_stale(
+                current["capacity_computed_at"], current["capacity_lines_changed_at"]
             )
-            if status == "stale" or not current["capacity_run_id"] or differs(current, values):
+            if stale or not current["capacity_run_id"] or differs(current, values):
                 changed[current["id"]] = dict(values, **stamp)
         write_each(orders, changed)
         self.env["sale.order.line"]._capacity_apply_plan(
@@ -232,8 +234,11 @@ class SaleOrder(models.Model):
 
     def action_use_promise_date(self):
         """Set the commitment date to the promised date (noon, user's time zone,
-        so that the date shows unchanged whatever the time zone)."""
+        so that the date shows unchanged whatever the time zone), and say so at once:
+        the promise now meets the date given to the customer, no new check needed."""
         self.ensure_one()
+        if self.capacity_status == "no_delivery":
+            raise UserError(_("This order has nothing to deliver: there is no date to use."))
         if not self.capacity_promise_date:
             raise UserError(
                 _("This order has no promised date yet: check capacity first.")
@@ -244,13 +249,45 @@ class SaleOrder(models.Model):
                     "The lines changed after the promise was computed: check capacity again."
                 )
             )
+        self.commitment_date = self._capacity_noon(self.capacity_promise_date)
+        return self._capacity_notification(
+            _("Delivery date set"),
+            _(
+                "The delivery date is now the promised date, %(date)s (%(status)s).",
+                date=format_date(self.env, self.capacity_promise_date),
+                status=self._capacity_status_label(),
+            ),
+            "success",
+        )
+
+    @api.model
+    def _capacity_noon(self, date):
+        """Noon of ``date`` in the user's time zone as naive UTC, as a commitment date
+        (so that the date shows unchanged whatever the time zone)."""
         timezone = pytz.timezone(
             self.env.context.get("tz") or self.env.user.tz or "UTC"
         )
-        local_noon = timezone.localize(
-            datetime.datetime.combine(self.capacity_promise_date, datetime.time(12))
-        )
-        self.commitment_date = local_noon.astimezone(pytz.utc).replace(tzinfo=None)
+        local_noon = timezone.localize(datetime.datetime.combine(date, datetime.time(12)))
+        return local_noon.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _capacity_status_label(self):
+        self.ensure_one()
+        return dict(self._fields["capacity_status"]._description_selection(self.env))[
+            self.capacity_status
+        ]
+
+    def _capacity_notification(self, title, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": message,
+                "type": kind,
+                # closing the (absent) dialog reloads the form with the promise
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     # -- Check Capacity ----------------------------------------------------------
 
@@ -258,9 +295,17 @@ class SaleOrder(models.Model):
         """Ask the planning service when this order could be delivered.
 
         An inquiry: the service reserves nothing. On any failure the order is
-        left as it was and the user is told what went wrong.
+        left as it was and the user is told what went wrong. An order with only
+        services has nothing to deliver: it gets no promise and the service is not asked.
         """
         self.ensure_one()
+        if not self.capacity_has_goods:
+            self._capacity_clear_promise()
+            return self._capacity_notification(
+                _("Nothing to deliver"),
+                _("This order has only services: there is no delivery date to promise."),
+                "info",
+            )
         try:
             url, token, timeout = self._get_capacity_service_settings()
             quote = self._request_capacity_quote(url, token, timeout)
@@ -284,11 +329,44 @@ class SaleOrder(models.Model):
                 },
             }
         self._write_capacity_quote(quote)
-        status = dict(self._fields["capacity_status"].selection)[quote.status]
-        if quote.promise_date:
+        answer = self._capacity_quote_answer(quote)
+        options = self._capacity_delivery_options(quote)
+        if options.worth_asking():
+            return self.env["capacity.quote.options.wizard"]._open_for(
+                self, options, answer["params"]["message"]
+            )
+        return answer
+
+    def _capacity_delivery_options(self, quote):
+        """The customer's choices from the quote's line promises (see quote_options)."""
+        self.ensure_one()
+        lines = {line.id: line for line in self.order_line}
+        today = fields.Date.context_today(self)
+        quoted = [
+            quote_options.QuotedLine(
+                promise.line_id,
+                lines[promise.line_id].product_id.display_name,
+                lines[promise.line_id].product_uom_qty,
+                not_before(promise.promise_date, today),
+                tuple(
+                    (not_before(date, today), quantity)
+                    for date, quantity in promise.shipments
+                ),
+            )
+            for promise in quote.lines
+            if promise.line_id in lines
+        ]
+        return quote_options.delivery_options(quoted, self.capacity_target_date or None)
+
+    def _capacity_quote_answer(self, quote):
+        """What the salesperson is told after a check: the promise as the order now
+        shows it (its status by the one rule)."""
+        self.ensure_one()
+        status = self._capacity_status_label()
+        if self.capacity_promise_date:
             message = _(
                 "Promised date: %(date)s (%(status)s).",
-                date=format_date(self.env, quote.promise_date),
+                date=format_date(self.env, self.capacity_promise_date),
                 status=status,
             )
         else:
@@ -296,17 +374,18 @@ class SaleOrder(models.Model):
         reason = self.capacity_reason_text
         if reason:
             message = f"{message} {reason}"
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Capacity checked"),
-                "message": message,
-                "type": "success" if quote.status == "on_time" else "warning",
-                # closing the (absent) dialog reloads the form with the promise
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        kind = "success" if self.capacity_status in ("on_time", "earliest") else "warning"
+        return self._capacity_notification(_("Capacity checked"), message, kind)
+
+    def _capacity_clear_promise(self):
+        self.write(dict(_NO_PROMISE, capacity_run_id=False))
+        self.order_line.filtered("capacity_planned_status").write(
+            {
+                "capacity_promise_date": False,
+                "capacity_planned_status": False,
+                "capacity_reason": False,
+            }
+        )
 
     @api.model
     def _capacity_user_sees_details(self):
@@ -345,7 +424,16 @@ class SaleOrder(models.Model):
             "name": self.name,
             "partner": self.partner_id.display_name,
             "date_order": fields.Datetime.to_string(self.date_order),
-            "commitment_date": fields.Datetime.to_string(self.commitment_date) or None,
+            # the date the customer was given, else the one asked for: what the
+            # planner measures "by the date" against
+            "commitment_date": fields.Datetime.to_string(
+                self.commitment_date
+                or (
+                    self.capacity_requested_date
+                    and self._capacity_noon(self.capacity_requested_date)
+                )
+            )
+            or None,
             "picking_policy": self.picking_policy,
             "lines": [
                 {
@@ -455,9 +543,10 @@ class SaleOrder(models.Model):
 
     def _write_capacity_quote(self, quote):
         self.ensure_one()
+        today = fields.Date.context_today(self)
         self.write(
             {
-                "capacity_promise_date": quote.promise_date or False,
+                "capacity_promise_date": not_before(quote.promise_date, today) or False,
                 "capacity_planned_status": quote.status,
                 "capacity_reason": quote.reason or False,
                 "capacity_reason_data": quote.reason_data or False,
@@ -471,8 +560,10 @@ class SaleOrder(models.Model):
             promise = promises.get(line.id)
             line.write(
                 {
-                    "capacity_promise_date": promise and promise.promise_date or False,
-                    "capacity_status": promise and promise.status or False,
+                    "capacity_promise_date": promise
+                    and not_before(promise.promise_date, today)
+                    or False,
+                    "capacity_planned_status": promise and promise.status or False,
                     "capacity_reason": promise and promise.reason or False,
                     "capacity_reason_data": promise and promise.reason_data or False,
                 }

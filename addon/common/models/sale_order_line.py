@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from .sale_order import PROMISE_STATUSES
+from ..promise_status import PLANNED_STATUSES, STATUSES, not_before, promise_status
 from .write_changes import changed, write_each
 
 # changing one of these makes the order's promise stale (the unit is product_uom
@@ -11,7 +11,7 @@ CAPACITY_RELEVANT_FIELDS = ("product_id", "product_uom_qty", "product_uom", "pro
 
 _NO_PROMISE = {
     "capacity_promise_date": False,
-    "capacity_status": False,
+    "capacity_planned_status": False,
     "capacity_reason": False,
     "capacity_reason_data": False,
 }
@@ -23,20 +23,49 @@ class SaleOrderLine(models.Model):
     capacity_promise_date = fields.Date(
         string="Promised Date", copy=False, readonly=True
     )
+    capacity_planned_status = fields.Selection(
+        PLANNED_STATUSES, string="Planned Status", copy=False, readonly=True
+    )
     capacity_status = fields.Selection(
-        PROMISE_STATUSES, string="Promise Status", copy=False, readonly=True
+        STATUSES,
+        string="Promise Status",
+        compute="_compute_capacity_status",
+        store=True,
+        help="The line's promise against the order's commitment (or requested) date, "
+        "by the same rule as the order's.",
     )
     capacity_reason = fields.Char(string="Promise Reason", copy=False, readonly=True)
+
+    @api.depends(
+        "capacity_planned_status",
+        "capacity_promise_date",
+        "order_id.capacity_target_date",
+        "product_id.type",
+        "display_type",
+    )
+    def _compute_capacity_status(self):
+        for line in self:
+            if line.display_type or not line.capacity_planned_status:
+                # a line without a promise shows nothing (the order says why)
+                line.capacity_status = False
+                continue
+            line.capacity_status = promise_status(
+                line.capacity_planned_status,
+                line.capacity_promise_date,
+                line.order_id.capacity_target_date,
+                has_goods=line.product_id.type != "service",
+            )
 
     @api.model
     def _capacity_apply_plan(self, orders, promises):
         """Write the line promises that changed (``plan_payload.LinePromise``), and clear
         those of the lines of ``orders`` that the plan does not mention."""
         lines = self.sudo()
+        today = fields.Date.context_today(self)
         wanted = {
             promise.line_id: {
-                "capacity_promise_date": promise.promise_date or False,
-                "capacity_status": promise.status,
+                "capacity_promise_date": not_before(promise.promise_date, today) or False,
+                "capacity_planned_status": promise.status,
                 "capacity_reason": promise.reason or False,
                 "capacity_reason_data": promise.reason_data or False,
             }
@@ -44,7 +73,7 @@ class SaleOrderLine(models.Model):
         }
         write_each(lines, changed(lines, wanted))
         unplanned = orders.sudo().order_line.filtered(
-            lambda line: line.id not in wanted and line.capacity_status
+            lambda line: line.id not in wanted and line.capacity_planned_status
         )
         if unplanned:
             unplanned.write(_NO_PROMISE)

@@ -3,6 +3,11 @@ from . import test_apply_plan
 from . import test_check_capacity
 from . import test_purchase_suggestion
 from . import test_stale
+from . import test_promise_alerts
+from . import test_promise_history
+from . import test_promise_status
+from . import test_promise_documents
+from . import test_promise_options
 from . import test_planner_screens
 from . import test_reason_text
 from . import test_settings

@@ -75,6 +75,9 @@ class CapacityPromiseCase(TransactionCase):
         cls.panel = cls._create_component("Panel", cls.vendor, 12.0, delay=5)
         cls.hinge = cls._create_component("Hinge", cls.vendor_abroad, 1.2, delay=10)
 
+        # the date the customer asked for: the promises of _plan() are measured
+        # against it (10 days is on time, 30 days late)
+        cls.requested_date = date.today() + timedelta(days=11)
         cls.workcenter = cls.env["mrp.workcenter"].create(
             {"name": "Assembly", "company_id": cls.company.id}
         )
@@ -82,6 +85,7 @@ class CapacityPromiseCase(TransactionCase):
             {
                 "partner_id": cls.customer.id,
                 "user_id": cls.salesman.id,
+                "capacity_requested_date": cls.requested_date,
                 "order_line": [
                     Command.create(
                         {"product_id": cls.product.id, "product_uom_qty": 2}
@@ -96,6 +100,7 @@ class CapacityPromiseCase(TransactionCase):
             {
                 "partner_id": cls.customer.id,
                 "user_id": cls.salesman.id,
+                "capacity_requested_date": cls.requested_date,
                 "order_line": [
                     Command.create(
                         {"product_id": cls.product.id, "product_uom_qty": 1}

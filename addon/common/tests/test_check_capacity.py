@@ -158,10 +158,11 @@ class TestCheckCapacity(CapacityPromiseCase):
         self.assertEqual(first.capacity_status, "late")
         self.assertEqual(second.capacity_status, "on_time")
         self.assertEqual(second.capacity_reason, "line 1")
-        self.assertEqual(action["params"]["type"], "warning")
+        # the lines come on different dates: the customer has a choice
+        self.assertEqual(action["res_model"], "capacity.quote.options.wizard")
+        wizard = self.env[action["res_model"]].browse(action["res_id"])
         self.assertIn(
-            format_date(self.env, self.order.capacity_promise_date),
-            action["params"]["message"],
+            format_date(self.env, self.order.capacity_promise_date), wizard.summary
         )
 
         (request,) = FakePlanningService.requests
@@ -172,7 +173,13 @@ class TestCheckCapacity(CapacityPromiseCase):
         self.assertEqual(sent["name"], self.order.name)
         self.assertEqual(sent["partner"], "Customer Ltd")
         self.assertEqual(sent["picking_policy"], "direct")
-        self.assertIsNone(sent["commitment_date"])
+        # no commitment date: the date the customer asked for
+        self.assertEqual(
+            sent["commitment_date"],
+            fields.Datetime.to_string(
+                self.order.with_user(self.salesman)._capacity_noon(self.requested_date)
+            ),
+        )
         self.assertEqual(
             [
                 (line["product_id"], line["quantity"], line["uom_id"])

@@ -1,0 +1,1 @@
+../../../common/models/sale_order_promise.py

@@ -1,0 +1,1 @@
+../../../common/wizards/__init__.py

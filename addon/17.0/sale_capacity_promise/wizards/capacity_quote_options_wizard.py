@@ -1,0 +1,1 @@
+../../../common/wizards/capacity_quote_options_wizard.py

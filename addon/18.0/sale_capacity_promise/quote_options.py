@@ -1,0 +1,1 @@
+../../common/quote_options.py

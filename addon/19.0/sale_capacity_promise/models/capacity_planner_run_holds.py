@@ -1,0 +1,1 @@
+../../../common/models/capacity_planner_run_holds.py

@@ -1,0 +1,1 @@
+../../common/promise_status.py

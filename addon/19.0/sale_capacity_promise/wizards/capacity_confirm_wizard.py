@@ -1,0 +1,1 @@
+../../../common/wizards/capacity_confirm_wizard.py

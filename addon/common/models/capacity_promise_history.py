@@ -1,0 +1,68 @@
+# Copyright 2026 capacity-promise
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+from ..promise_status import PLANNED_STATUSES, STATUSES
+
+
+class CapacityPromiseHistory(models.Model):
+    """One change of an order's promise: of the projected delivery (by a planner run,
+    a check or a clearing), of the commitment date or of the requested date."""
+
+    _name = "capacity.promise.history"
+    _description = "Capacity Promise History"
+    _order = "changed_at desc, id desc"
+    _rec_name = "order_id"
+
+    order_id = fields.Many2one(
+        "sale.order", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(
+        related="order_id.company_id", store=True, readonly=True, index=True
+    )
+    user_id = fields.Many2one(
+        related="order_id.user_id", string="Salesperson", readonly=True
+    )
+    changed_at = fields.Datetime(
+        string="When", required=True, readonly=True, default=fields.Datetime.now
+    )
+    kind = fields.Selection(
+        [
+            ("projection", "Projected Delivery"),
+            ("commitment", "Commitment Date"),
+            ("requested", "Requested Date"),
+        ],
+        required=True,
+        readonly=True,
+    )
+    source = fields.Selection(
+        [
+            ("run", "Planner Run"),
+            ("check", "Check Capacity"),
+            ("user", "User"),
+        ],
+        required=True,
+        readonly=True,
+        default="user",
+    )
+    run_id = fields.Many2one(
+        "capacity.planner.run", string="Planner Run", readonly=True, ondelete="set null"
+    )
+    old_date = fields.Date(string="From", readonly=True)
+    new_date = fields.Date(string="To", readonly=True)
+    old_planned_status = fields.Selection(PLANNED_STATUSES, readonly=True)
+    new_planned_status = fields.Selection(PLANNED_STATUSES, readonly=True)
+    status = fields.Selection(
+        STATUSES, string="Status After", readonly=True, help="The promise's status then."
+    )
+    reason = fields.Char(string="Why", readonly=True)
+    working_days_later = fields.Integer(
+        readonly=True,
+        help="Working days (of the company's calendar) the projection moved later; "
+        "0 when it moved earlier or stayed on the same working day.",
+    )
+    alerted = fields.Boolean(
+        string="Alert Raised",
+        readonly=True,
+        help="This change raised the activity 'Delivery promise at risk'.",
+    )

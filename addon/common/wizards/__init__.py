@@ -1,0 +1,2 @@
+from . import capacity_confirm_wizard
+from . import capacity_quote_options_wizard
