@@ -90,7 +90,8 @@ class ModelSpec:
 
 
 MODELS: tuple[ModelSpec, ...] = (
-    ModelSpec("res.company", _fields("name", "resource_calendar_id", "partner_id"), master=True),
+    ModelSpec("res.company", _fields("name", "resource_calendar_id", "partner_id",
+                                     "security_lead"), master=True),
     # up to 18 a unit has a category; 19 makes it a multiple of another unit
     ModelSpec("uom.uom", _fields("name", "category_id", "factor", "relative_factor",
                                  "relative_uom_id", "parent_path", "active"), master=True,
@@ -116,8 +117,13 @@ MODELS: tuple[ModelSpec, ...] = (
         "company_id", "active"), master=True),
     ModelSpec("product.product", _fields("product_tmpl_id", "display_name", "default_code",
                                          "active"), master=True),
-    ModelSpec("stock.rule", _fields("action", "route_id", "company_id", "active"),
-              domain=(("action", "in", ["manufacture", "buy"]),), master=True),
+    # manufacture and buy rules say how a product is replenished; the pull rules of a
+    # warehouse's delivery route add their lead time ("delay") to every delivery
+    ModelSpec("stock.rule", _fields("action", "route_id", "delay", "company_id", "active"),
+              domain=(("action", "in", ["manufacture", "buy", "pull", "pull_push"]),),
+              master=True),
+    ModelSpec("stock.warehouse", _fields("delivery_route_id", "sequence", "company_id",
+                                         "active"), master=True, required=False),
     ModelSpec("product.supplierinfo", _fields(
         "partner_id", "product_tmpl_id", "product_id", "min_qty", "delay",
         ("product_uom", "product_uom_id"), "sequence", "price", "date_start", "date_end",
