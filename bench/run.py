@@ -2,12 +2,15 @@
 peak memory, and what Python's cyclic garbage collector would cost.
 
     python -m bench.run                 # S, M and L, each in its own process
-    python -m bench.run --sizes XL --quotes 50
+    python -m bench.run --sizes XL --quotes 50 --no-gc-check --no-model-check
     python -m bench.run --sizes S M --solver cbc
 
 Stages: the constructive plan (engine + promises), the material-allocation model (solve and
-replan; kept only if better: the gain is the objective it saves), assembling the plan. Each size
-runs in a fresh process so its peak resident memory is its own.
+replan; kept only if better: the gain is the objective it saves), assembling the plan. The plan
+is timed as the planner runs it (the model stage only up to ``model_max_orders`` confirmed
+orders), in wall-clock and CPU seconds (the CPU figure is steadier on a busy machine); the model
+stage is then timed forced on, to show what it would cost and gain at that size. Each size runs
+in a fresh process so its peak resident memory is its own.
 """
 
 from __future__ import annotations
@@ -32,8 +35,8 @@ def _rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def measure(size_name: str, quotes: int, solver: str, seed: int, gc_check: bool
-            ) -> dict[str, object]:
+def measure(size_name: str, quotes: int, solver: str, seed: int, gc_check: bool,
+            model_check: bool) -> dict[str, object]:
     """One size: timings, gains, latencies and memory, as a JSON-able dict."""
     size = SIZES[size_name]
     started = time.perf_counter()
@@ -41,18 +44,13 @@ def measure(size_name: str, quotes: int, solver: str, seed: int, gc_check: bool
     generated = time.perf_counter() - started
     before_plan = _rss_mb()
 
-    # the model stage is forced on to show what it gains and costs at every size; by default
-    # the planner runs it only up to PlannerSettings.model_max_orders confirmed orders
-    settings = PlannerSettings(horizon_days=size.horizon_days, solver=solver,  # type: ignore
-                               model_max_orders=10**9)
-    with_gc = None
-    if gc_check:  # the engine run with the cyclic collector on, as the planner ran before
-        started = time.perf_counter()
-        Engine(snapshot, settings).run()
-        with_gc = round(time.perf_counter() - started, 2)
-    started = time.perf_counter()
+    # the plan as the planner runs it by default: the model stage only up to
+    # PlannerSettings.model_max_orders confirmed orders
+    settings = PlannerSettings(horizon_days=size.horizon_days, solver=solver)  # type: ignore
+    started, cpu = time.perf_counter(), time.process_time()
     result = plan(snapshot, settings)
     plan_seconds = time.perf_counter() - started
+    plan_cpu = time.process_time() - cpu
     peak_plan = _rss_mb()
 
     rng = random.Random(seed)
@@ -67,12 +65,25 @@ def measure(size_name: str, quotes: int, solver: str, seed: int, gc_check: bool
         quote(result, inquiry)
         latencies.append((time.perf_counter() - started) * 1000)
     latencies.sort()
-
     summary = result.summary()
-    report = result.solver
-    gain = None
-    if report.objective_before is not None and report.objective_after is not None:
-        gain = report.objective_before - report.objective_after
+
+    # what the model stage would cost and gain here: forced on, whatever the size
+    model: dict[str, object] = {"model_s": None, "model_status": "not measured",
+                                "model_gap": None, "model_gain": None}
+    if model_check:
+        forced = plan(snapshot, dataclasses.replace(settings, model_max_orders=10**9))
+        report = forced.solver
+        model = {"model_s": round(forced.timings["improve"], 2),
+                 "model_status": f"{report.solver} {report.status}", "model_gap": report.gap,
+                 "model_gain": None if report.objective_before is None
+                 or report.objective_after is None
+                 else report.objective_before - report.objective_after}
+        del forced
+    with_gc = None
+    if gc_check:  # the engine run with the cyclic collector on, as the planner ran before
+        started = time.perf_counter()
+        Engine(snapshot, settings).run()
+        with_gc = round(time.perf_counter() - started, 2)
     return {
         "size": size_name,
         "orders": f"{size.manufacturing_orders:,} MOs, {size.confirmed_orders:,} confirmed, "
@@ -80,13 +91,12 @@ def measure(size_name: str, quotes: int, solver: str, seed: int, gc_check: bool
                   f"{size.products:,} products",
         "generate_s": round(generated, 2),
         "plan_s": round(plan_seconds, 2),
+        "plan_cpu_s": round(plan_cpu, 2),
         "constructive_s": round(result.timings["constructive"], 2),
         "constructive_with_gc_s": with_gc,
-        "model_s": round(result.timings["improve"], 2),
         "assemble_s": round(result.timings["assemble"], 2),
-        "model_status": f"{report.solver} {report.status}",
-        "model_gap": report.gap,
-        "model_gain": gain,
+        "stage": f"{result.solver.solver} {result.solver.status}",
+        **model,
         "objective": result.objective,
         "plan_status": result.status,
         "quote_median_ms": round(statistics.median(latencies), 2) if latencies else None,
@@ -94,7 +104,9 @@ def measure(size_name: str, quotes: int, solver: str, seed: int, gc_check: bool
         if latencies else None,
         "rss_before_plan_mb": before_plan,
         "peak_rss_mb": max(peak_plan, _rss_mb()),
+        "peak_rss_plan_mb": peak_plan,
         "late": summary["late"],
+        "orders_planned": summary["orders"],
         "cannot_plan": summary["cannot_plan"],
         "jobs": summary["jobs"],
     }
@@ -109,20 +121,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--solver", default="highs", choices=["highs", "cbc", "none"])
     parser.add_argument("--no-gc-check", action="store_true",
                         help="skip the extra engine run with the cyclic collector on")
+    parser.add_argument("--no-model-check", action="store_true",
+                        help="skip the extra plan with the model stage forced on")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: measure one size, print JSON
     args = parser.parse_args(argv)
     if args.one:
         print(json.dumps(measure(args.one, args.quotes, args.solver, args.seed,
-                                 not args.no_gc_check)))
+                                 not args.no_gc_check, not args.no_model_check)))
         return 0
-    print(f"{'size':<5}{'plan s':>8}{'constr. s':>10}{'with GC s':>10}{'model s':>9}"
-          f"{'assemble s':>11}{'quote p50':>10}{'quote p95':>10}{'peak MB':>9}  model")
+    print(f"{'size':<5}{'plan s':>8}{'cpu s':>7}{'constr. s':>10}{'with GC s':>10}"
+          f"{'assemble s':>11}{'quote p50':>10}{'quote p95':>10}{'peak MB':>9}"
+          f"{'model s':>9}  model stage")
     for size in args.sizes:
         command = [sys.executable, "-m", "bench.run", "--one", size, "--quotes",
                    str(args.quotes), "--solver", args.solver, "--seed", str(args.seed)]
-        if args.no_gc_check:
-            command.append("--no-gc-check")
+        command += ["--no-gc-check"] * args.no_gc_check + ["--no-model-check"] * \
+            args.no_model_check
         child = subprocess.run(command, capture_output=True, text=True, check=False)
         if child.returncode != 0:
             print(f"size {size} failed:\n{child.stderr}", file=sys.stderr)
@@ -130,14 +145,16 @@ def main(argv: list[str] | None = None) -> int:
         row = json.loads(child.stdout.strip().splitlines()[-1])
         gap = "" if row["model_gap"] is None else f", gap {row['model_gap']:.2%}"
         gain = "" if row["model_gain"] is None else f", saves {row['model_gain']:g}"
-        print(f"{row['size']:<5}{row['plan_s']:>8}{row['constructive_s']:>10}"
-              f"{row['constructive_with_gc_s'] or '-':>10}{row['model_s']:>9}"
+        print(f"{row['size']:<5}{row['plan_s']:>8}{row['plan_cpu_s']:>7}"
+              f"{row['constructive_s']:>10}{row['constructive_with_gc_s'] or '-':>10}"
               f"{row['assemble_s']:>11}{row['quote_median_ms'] or '-':>10}"
-              f"{row['quote_p95_ms'] or '-':>10}{row['peak_rss_mb']:>9}  "
-              f"{row['model_status']}{gap}{gain} of {row['objective']:g} "
-              f"({row['plan_status']}); {row['orders']}; late {row['late']}, cannot plan "
-              f"{row['cannot_plan']}, {row['jobs']} jobs, memory before planning "
-              f"{row['rss_before_plan_mb']} MB")
+              f"{row['quote_p95_ms'] or '-':>10}{row['peak_rss_mb']:>9}"
+              f"{row['model_s'] if row['model_s'] is not None else '-':>9}  "
+              f"runs: {row['stage']}; forced on: {row['model_status']}{gap}{gain} of "
+              f"{row['objective']:g} ({row['plan_status']}); {row['orders']}; late "
+              f"{row['late']} of {row['orders_planned']}, cannot plan {row['cannot_plan']}, "
+              f"{row['jobs']} jobs, memory before planning {row['rss_before_plan_mb']} MB, "
+              f"after {row['peak_rss_plan_mb']} MB")
     return 0
 
 

@@ -17,51 +17,17 @@ import math
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
+from optimizer.checker_time import working_spans
 from optimizer.plan import Plan, ScheduledJob
-from optimizer.snapshot import Bom, Calendar, Snapshot, WorkCenter
+from optimizer.snapshot import Bom, Snapshot, WorkCenter
 
 TOLERANCE = 1e-5
 SECOND = dt.timedelta(seconds=1.5)
-Span = tuple[dt.datetime, dt.datetime]
 
 
 def check_plan(snapshot: Snapshot, plan: Plan) -> list[str]:
     """Every way ``plan`` breaks the rules of ``snapshot``; an empty list means it holds."""
     return _Checker(snapshot, plan).run()
-
-
-def _attendance_spans(calendar: Calendar, day: dt.date) -> list[Span]:
-    tz = ZoneInfo(calendar.tz)
-    parity = ((day.toordinal() - 1) // 7) % 2
-    spans = []
-    for a in calendar.attendances:
-        if a.weekday != day.weekday() or a.day_period == "lunch":
-            continue
-        if calendar.two_weeks and a.week_type is not None and a.week_type != parity:
-            continue
-        if (a.date_from and day < a.date_from) or (a.date_to and day > a.date_to):
-            continue
-        start = dt.datetime.combine(day, dt.time(), tz) + dt.timedelta(minutes=round(a.hour_from
-                                                                                     * 60))
-        end = dt.datetime.combine(day, dt.time(), tz) + dt.timedelta(minutes=round(a.hour_to * 60))
-        if end > start:
-            spans.append((start.astimezone(dt.timezone.utc), end.astimezone(dt.timezone.utc)))
-    return spans
-
-
-def _minus(spans: list[Span], holes: list[Span]) -> list[Span]:
-    for hole_start, hole_end in holes:
-        kept: list[Span] = []
-        for start, end in spans:
-            if hole_end <= start or hole_start >= end:
-                kept.append((start, end))
-                continue
-            if start < hole_start:
-                kept.append((start, hole_start))
-            if hole_end < end:
-                kept.append((hole_end, end))
-        spans = kept
-    return spans
 
 
 class _Checker:
@@ -72,22 +38,11 @@ class _Checker:
         self.tz = ZoneInfo(snapshot.timezone)
         self.errors: list[str] = []
         self.delivery = dt.timedelta(days=snapshot.delivery_lead_days)
-        self.work = {wc.id: self._working_time(wc, plan.settings.horizon_days + 2)
+        self.work = {wc.id: working_spans(snapshot, wc, plan.settings.horizon_days + 2)
                      for wc in snapshot.workcenters}
 
     def fail(self, message: str) -> None:
         self.errors.append(message)
-
-    def _working_time(self, wc: WorkCenter, days: int) -> list[Span]:
-        calendar = self.index.calendars[wc.calendar_id]
-        first = self.snapshot.now.astimezone(ZoneInfo(calendar.tz)).date() - dt.timedelta(days=1)
-        spans: list[Span] = []
-        for offset in range(days + 1):
-            spans.extend(_attendance_spans(calendar, first + dt.timedelta(days=offset)))
-        spans.sort()
-        holes = [(lv.start, lv.end) for lv in (*calendar.leaves, *wc.leaves)]
-        holes.append((self.snapshot.now - dt.timedelta(days=30), self.snapshot.now))
-        return _minus(spans, holes)
 
     def _worked(self, wc: int, start: dt.datetime, end: dt.datetime) -> float:
         return sum(max(0.0, (min(e, end) - max(s, start)).total_seconds() / 60)

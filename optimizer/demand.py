@@ -27,6 +27,7 @@ class Demand:
         self.today = snapshot.today
         self.tz = ZoneInfo(snapshot.timezone)
         self._heights: dict[int, int] = {}
+        self._day_starts: dict[dt.date, float] = {}
 
     # -- instants -----------------------------------------------------------------------------
     def minutes(self, moment: dt.datetime) -> float:
@@ -35,7 +36,11 @@ class Demand:
 
     def day_start(self, date: dt.date) -> float:
         """The start of a local date, in minutes after ``now``."""
-        return self.minutes(dt.datetime.combine(date, dt.time(), self.tz))
+        start = self._day_starts.get(date)
+        if start is None:
+            start = self._day_starts[date] = self.minutes(
+                dt.datetime.combine(date, dt.time(), self.tz))
+        return start
 
     def line_lead_time_date(self, order: SaleOrder, line: SaleLine) -> dt.date:
         """The date Odoo shows for a line: order date + the product's customer lead time."""

@@ -26,7 +26,14 @@ from optimizer.ledger import (
     Unplannable,
 )
 from optimizer.material import Lot
-from optimizer.operation import Routing, binding_reason, book_steps, routing_of, routing_steps
+from optimizer.operation import (
+    Routing,
+    Step,
+    binding_reason,
+    book_steps,
+    routing_of,
+    routing_steps,
+)
 from optimizer.plan import PlannerSettings
 from optimizer.procurement import Procurement
 from optimizer.reason import Reason
@@ -67,6 +74,9 @@ class Engine:
         self.orders = Orders(self)
         self._jobs = 0
         self._routings: dict[int, Routing] = {}
+        # (BoM, quantity) -> its steps and its components: pure functions of the snapshot
+        self._steps: dict[tuple[int, float], list[Step]] = {}
+        self._exploded: dict[tuple[int, float], list[tuple[int, float]]] = {}
 
     def on(self, snapshot: Snapshot) -> Engine:
         """This engine for ``snapshot``, which differs from its own only in quotations: the
@@ -150,17 +160,21 @@ class Engine:
     def take_lots(self, fork: Fork, request: Request) -> tuple[Answer, float]:
         """Take from existing lots: in arrival order (forward) or the latest still in time
         first (backward). Returns what was taken and the quantity still missing."""
-        usable: Iterable[tuple[Lot, float]] = (
-            (lot, left) for lot, left in fork.stock.lots(request.product_id)
-            if _usable(lot, request))
+        usable: Iterable[tuple[Lot, float]] = fork.stock.lots(request.product_id)
         if request.direction == BACKWARD:
             usable = [item for item in reversed(list(usable))
                       if item[0].at <= request.instant + EPS]
         answer = Answer(0.0, _STOCK, [])
         remaining = request.quantity
+        stock, takes, demand = fork.stock, answer.takes, request.demand
+        reserved_for, scenario = request.reserved_for, request.scenario
         for lot, left in usable:
+            # not reserved for another sale order, not made or bought for another inquiry
+            if (lot.reserved_for is not None and lot.reserved_for != reserved_for) or \
+                    (lot.scenario is not None and lot.scenario != scenario):
+                continue
             qty = left if left < remaining else remaining
-            answer.takes.append(fork.stock.take(lot, qty, request.demand))
+            takes.append(stock.take(lot, qty, demand))
             remaining -= qty
             if lot.at >= answer.at:
                 answer.at, answer.reason = lot.at, lot.reason
@@ -180,7 +194,15 @@ class Engine:
 
     def explode(self, bom: Bom, quantity: float) -> list[tuple[int, float]]:
         """Components (product id, quantity in its unit) for ``quantity`` of the BoM's product;
-        kits among them are replaced by their own components."""
+        kits among them are replaced by their own components. The list is shared: read it,
+        never change it."""
+        key = (bom.id, quantity)
+        components = self._exploded.get(key)
+        if components is None:
+            components = self._exploded[key] = self._explode(bom, quantity)
+        return components
+
+    def _explode(self, bom: Bom, quantity: float) -> list[tuple[int, float]]:
         index = self.index
         ratio = quantity / index.to_product_uom(bom.quantity, bom.uom_id, bom.product_id)
         components: list[tuple[int, float]] = []
@@ -190,7 +212,7 @@ class Engine:
             qty = index.to_product_uom(line.quantity, line.uom_id, line.product_id) * ratio
             kit = index.bom_for.get(line.product_id)
             if kit is not None and kit.kind == "phantom":
-                components.extend(self.explode(kit, qty))
+                components.extend(self._explode(kit, qty))
             elif qty > EPS:
                 components.append((line.product_id, qty))
         return components
@@ -202,11 +224,13 @@ class Engine:
         first one's start."""
         bom = self.index.bom_for[request.product_id]
         components = self.explode(bom, request.quantity)
-        routing = self._routings.get(bom.id)
-        if routing is None:
-            routing = self._routings[bom.id] = routing_of(self.index, bom)
-        steps = routing_steps(routing, bom.product_id, request.quantity,
-                              self.settings.capacity_factor)
+        steps = self._steps.get((bom.id, request.quantity))
+        if steps is None:  # the same quantities come again and again: steps are frozen
+            routing = self._routings.get(bom.id)
+            if routing is None:
+                routing = self._routings[bom.id] = routing_of(self.index, bom)
+            steps = self._steps[(bom.id, request.quantity)] = routing_steps(
+                routing, bom.product_id, request.quantity, self.settings.capacity_factor)
         lead = bom.lead_days * MINUTES_PER_DAY if not bom.operations else 0.0
         takes = []
         if request.direction == FORWARD:
@@ -259,10 +283,3 @@ class Engine:
 
 _STOCK = Reason("stock", 0.0)
 
-
-def _usable(lot: Lot, request: Request) -> bool:
-    """Whether a request may take from a lot: not reserved for another sale order, and not
-    made or bought for another quotation's inquiry."""
-    if lot.reserved_for is not None and lot.reserved_for != request.reserved_for:
-        return False
-    return lot.scenario is None or lot.scenario == request.scenario

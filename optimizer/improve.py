@@ -20,7 +20,6 @@ its own status and gap are reported.
 
 from __future__ import annotations
 
-import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from optimizer.demand import MINUTES_PER_DAY
 from optimizer.engine import Engine, PlanState
 from optimizer.plan import SolverReport, SolverStatus
 from optimizer.reason import Reason
+from optimizer.solver import solve
 
 MATERIAL_KINDS = ("stock", "supply", "purchase", "faster_vendor", "partial", "no_source")
 
@@ -241,13 +241,7 @@ class _Model:
     def solve(self, solver: str, nodes: int, seconds: float,
               gap: float) -> tuple[SolverStatus, float | None, str]:
         """Solve on a node limit; (status, gap, message) as the solver reports them."""
-        if solver == "highs":
-            backend = pulp.HiGHS(msg=False, timeLimit=seconds, gapRel=gap, threads=1,
-                                 mip_max_nodes=nodes, random_seed=0)
-        else:
-            backend = _cbc(nodes, seconds, gap)
-        run_solver(self.prob, backend)
-        return _read_status(self.prob, backend)
+        return solve(self.prob, solver, nodes, seconds, gap)
 
     def value(self) -> float:
         """The objective of the solution found."""
@@ -267,49 +261,6 @@ class _Model:
             keys[need.order_id] = (max(previous[0], short), max(previous[1], late),
                                    min(previous[2], first))
         return keys
-
-
-def run_solver(prob: pulp.LpProblem, backend: pulp.LpSolver) -> None:
-    """Solve; PuLP 3.3's HiGHS adapter has no entry for HiGHS's "solution limit" status (a node
-    limit reached) and raises KeyError after it has set the variables' values: the status is
-    then read from HiGHS itself by :func:`_read_status`."""
-    try:
-        prob.solve(backend)
-    except KeyError:
-        if not isinstance(backend, pulp.HiGHS):
-            raise
-
-
-def _cbc(nodes: int, seconds: float, gap: float) -> pulp.LpSolver:
-    options = [f"maxNodes {nodes}", "randomSeed 1", "threads 1"]
-    try:
-        import cbcbox
-
-        return pulp.COIN_CMD(path=cbcbox.cbc_bin_path(), msg=False, timeLimit=seconds,
-                             gapRel=gap, options=options)
-    except ImportError:  # PuLP's bundled CBC
-        return pulp.PULP_CBC_CMD(msg=False, timeLimit=seconds, gapRel=gap, options=options)
-
-
-def _read_status(prob: pulp.LpProblem,
-                 backend: pulp.LpSolver) -> tuple[SolverStatus, float | None, str]:
-    """The solver's own verdict. PuLP's ``status`` says Optimal after a limit for HiGHS and
-    CBC, so read ``sol_status`` and, for HiGHS, its model status and MIP gap."""
-    if isinstance(backend, pulp.HiGHS):
-        highs = prob.solverModel
-        model_status = highs.modelStatusToString(highs.getModelStatus())
-        info = highs.getInfo()
-        gap = float(info.mip_gap) if math.isfinite(info.mip_gap) else None
-        if model_status == "Optimal":
-            return "optimal", gap, f"HiGHS: {model_status}"
-        if int(info.primal_solution_status) == 2:
-            return "feasible", gap, f"HiGHS: {model_status} with a feasible solution"
-        return "no_solution", gap, f"HiGHS: {model_status}, no solution"
-    if prob.sol_status == pulp.LpSolutionOptimal:
-        return "optimal", None, f"CBC: {pulp.LpStatus[prob.status]}"
-    if prob.sol_status == pulp.LpSolutionIntegerFeasible:
-        return "feasible", None, "CBC: stopped with a feasible solution (node or time limit)"
-    return "no_solution", None, f"CBC: {pulp.LpStatus[prob.status]}, no solution"
 
 
 def _priority(state: PlanState, keys: dict[int, tuple[int, float, float]]) -> list[int]:

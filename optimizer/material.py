@@ -132,15 +132,23 @@ class StockFork:
         for product_id in sorted(self.new_lots):
             for lot in self.new_lots[product_id]:
                 stock.add(lot)
-        touched = sorted({consumption.lot.product_id for consumption in self.consumptions})
-        for product_id in touched:
-            product_lots = stock.lots.get(product_id)
-            if not product_lots:
+        # only the lots taken from change: each once, then a product's list loses the ones
+        # used up (lots the fork made are in the stock by now and were taken from as well)
+        taken, emptied = self.taken, set()
+        seen: set[int] = set()
+        for consumption in self.consumptions:
+            lot = consumption.lot
+            if lot.uid in seen:
                 continue
-            for lot in product_lots:
-                used = self.taken.get(lot.uid)
-                if used:
-                    lot.qty -= used
-            stock.lots[product_id] = [lot for lot in product_lots if lot.qty > QTY_EPS]
+            seen.add(lot.uid)
+            used = taken.get(lot.uid)
+            if used:
+                lot.qty -= used
+                if lot.qty <= QTY_EPS:
+                    emptied.add(lot.product_id)
+        for product_id in sorted(emptied):
+            product_lots = stock.lots.get(product_id)
+            if product_lots:
+                stock.lots[product_id] = [lot for lot in product_lots if lot.qty > QTY_EPS]
         stock.consumptions.extend(self.consumptions)
         self.taken, self.new_lots, self.consumptions = {}, {}, []

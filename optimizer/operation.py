@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from optimizer.calendar import EPS, FORWARD, WorkingTime
 from optimizer.ledger import Fork, OperationRecord, Unplannable
 from optimizer.reason import Reason
+from optimizer.resource import Slot
 from optimizer.snapshot import Bom, ManufacturingOrder, Operation, SnapshotIndex, WorkCenter
 
 MINUTES_PER_DAY = 1440.0
@@ -95,20 +96,21 @@ def book_steps(fork: Fork, steps: Sequence[Step], instant: float, direction: int
     booked: list[OperationRecord] = []
     edge = instant
     for step in (steps if direction == FORWARD else reversed(steps)):
-        best: tuple[float, float, int, float] | None = None
+        best: tuple[Slot, int, float] | None = None
         for workcenter_id, minutes in step.candidates:
             slot = fork.lanes.find(workcenter_id, edge, minutes, direction)
             if slot is None:
                 continue
-            better = best is None or (slot[1] < best[1] - EPS if direction == FORWARD
-                                      else slot[0] > best[0] + EPS)
+            better = best is None or (slot[1] < best[0][1] - EPS if direction == FORWARD
+                                      else slot[0] > best[0][0] + EPS)
             if better:
-                best = (slot[0], slot[1], workcenter_id, minutes)
+                best = (slot, workcenter_id, minutes)
         if best is None:
             raise Unplannable(Reason("horizon", None, product_id,
                                      workcenter_id=step.candidates[0][0]))
-        start, end, workcenter_id, minutes = best
-        fork.lanes.book(workcenter_id, start, end)
+        slot, workcenter_id, minutes = best
+        start, end = slot[0], slot[1]
+        fork.lanes.book(workcenter_id, slot)
         booked.append(OperationRecord(step.name, workcenter_id, minutes, start, end, edge,
                                       step.operation_id, step.workorder_id))
         edge = end if direction == FORWARD else start

@@ -63,6 +63,8 @@ class Explainer:
         self.horizon_days = horizon_days
         self._epoch = self.origin.timestamp() / 60
         self._dates: dict[int, dt.date] = {}
+        self._texts: dict[dt.date, str] = {}
+        self._isos: dict[dt.date, str] = {}
 
     def local_date(self, at: float) -> dt.date:
         """The factory-local date of an instant."""
@@ -81,8 +83,19 @@ class Explainer:
 
     def day_text(self, when: dt.date) -> str:
         """A date as ``12 Dec`` (``12 Dec 2027`` in another year)."""
-        return f"{when.day} {when:%b %Y}" if when.year != self.today.year else \
-            f"{when.day} {when:%b}"
+        text = self._texts.get(when)
+        if text is None:
+            text = self._texts[when] = f"{when.day} {when:%b %Y}" \
+                if when.year != self.today.year else f"{when.day} {when:%b}"
+        return text
+
+    def iso_date(self, at: float) -> str:
+        """An instant's local date as ``2026-12-12``."""
+        when = self.local_date(at)
+        text = self._isos.get(when)
+        if text is None:
+            text = self._isos[when] = when.isoformat()
+        return text
 
     def _name(self, table: dict[int, Any], record_id: int | None, default: str) -> str:
         record = table.get(record_id) if record_id is not None else None
@@ -105,7 +118,7 @@ class Explainer:
         """``{"kind": ..., "values": {...}}`` with names and ISO dates, for the addon."""
         values: dict[str, Any] = {}
         if reason.at is not None:
-            values["date"] = self.local_date(reason.at).isoformat()
+            values["date"] = self.iso_date(reason.at)
         if reason.product_id is not None:
             values["product_id"] = reason.product_id
             values["product"] = self.product(reason.product_id)
@@ -118,7 +131,7 @@ class Explainer:
                 values[f"{key}_id"] = vendor_id
                 values[key] = self.vendor(vendor_id)
         if reason.until is not None:
-            values["until"] = self.local_date(reason.until).isoformat()
+            values["until"] = self.iso_date(reason.until)
         if reason.ref:
             values["ref"] = reason.ref
         if reason.lead_days:

@@ -16,10 +16,12 @@ import bisect
 
 from optimizer.calendar import BACKWARD, EPS, FORWARD, WorkingTime
 
-BLOCK = 32
+BLOCK = 16
+_INF = float("inf")
 Gap = tuple[float, float]
 # a fork's lanes (copies sharing their blocks) and the bookings it made, at one moment
 LaneMark = tuple[dict[int, "Lane"], list[tuple[int, float, float]]]
+Slot = tuple[float, float, float, float]  # start and end instants, then their positions
 
 
 class Lane:
@@ -52,25 +54,35 @@ class Lane:
 
     def first_fit(self, position: float, minutes: float) -> float | None:
         """The earliest start at or after ``position`` of a gap of ``minutes``."""
+        need = minutes - EPS
         first = max(0, bisect.bisect_right(self.firsts, position) - 1)
-        for k in range(first, len(self.blocks)):
-            if self.maxes[k] < minutes - EPS:
+        blocks, maxes = self.blocks, self.maxes
+        for k in range(first, len(blocks)):
+            if maxes[k] < need:
                 continue
-            for a, b in self.blocks[k]:
+            block = blocks[k]
+            # gaps ending before the position cannot hold anything: start at the one it is in
+            j = bisect.bisect_right(block, (position, _INF)) - 1 if k == first else 0
+            for a, b in block[j if j > 0 else 0:]:
                 start = a if a > position else position
-                if b - start >= minutes - EPS:
+                if b - start >= need:
                     return start
         return None
 
     def last_fit(self, position: float, minutes: float) -> float | None:
         """The latest end at or before ``position`` of a gap of ``minutes``."""
+        need = minutes - EPS
         last = min(len(self.blocks) - 1, bisect.bisect_right(self.firsts, position) - 1)
+        blocks, maxes = self.blocks, self.maxes
         for k in range(last, -1, -1):
-            if self.maxes[k] < minutes - EPS:
+            if maxes[k] < need:
                 continue
-            for a, b in reversed(self.blocks[k]):
+            block = blocks[k]
+            # gaps starting after the position cannot hold anything: start at the one it is in
+            j = bisect.bisect_right(block, (position, _INF)) if k == last else len(block)
+            for a, b in reversed(block[:j]):
                 end = b if b < position else position
-                if end - a >= minutes - EPS:
+                if end - a >= need:
                     return end
         return None
 
@@ -137,15 +149,15 @@ class LaneFork:
         return own if own is not None else self.base.lanes[workcenter_id]
 
     def find(self, workcenter_id: int, instant: float, minutes: float,
-             direction: int) -> tuple[float, float] | None:
+             direction: int) -> Slot | None:
         """The first slot of ``minutes`` working minutes starting at or after ``instant``
-        (forward) or the last ending at or before it (backward): (start, end) instants, or
-        None when there is none within the horizon."""
+        (forward) or the last ending at or before it (backward): (start, end) instants and
+        their working-minute positions, or None when there is none within the horizon."""
         time = self.base.times[workcenter_id]
         position = time.position(instant)
         if minutes <= EPS:
             moment = time.snap(instant, direction)
-            return None if moment is None else (moment, moment)
+            return None if moment is None else (moment, moment, position, position)
         lane = self._lane(workcenter_id)
         if direction == FORWARD:
             found = lane.first_fit(position, minutes)
@@ -161,12 +173,11 @@ class LaneFork:
         at_end = time.at_position(end, FORWARD)
         if at_start is None or at_end is None:
             return None
-        return at_start, at_end
+        return at_start, at_end, start, end
 
-    def book(self, workcenter_id: int, start: float, end: float) -> None:
-        """Occupy the slot ``[start, end]`` (instants :meth:`find` returned)."""
-        time = self.base.times[workcenter_id]
-        a, b = time.position(start), time.position(end)
+    def book(self, workcenter_id: int, slot: Slot) -> None:
+        """Occupy a slot :meth:`find` returned."""
+        a, b = slot[2], slot[3]
         if b - a <= EPS:
             return
         self._own(workcenter_id).occupy(a, b)

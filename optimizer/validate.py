@@ -84,31 +84,29 @@ def validate(snapshot: Snapshot, index: SnapshotIndex) -> list[Problem]:
                 bad("mrp.workcenter.capacity", wc.id, wc.name, "capacity",
                     f"must be positive, got {special.capacity}")
 
-    def check_uom(model: str, record_id: object, name: str, fld: str,  # noqa: PLR0917
-                  uom_id: RecordId, product_id: RecordId) -> None:
-        uom = index.uoms.get(uom_id)
-        product = index.products.get(product_id)
-        if uom is None:
-            bad(model, record_id, name, fld, f"unknown unit of measure {uom_id}")
-        elif product is not None and product.uom_id in index.uoms:
-            product_uom = index.uoms[product.uom_id]
-            if uom.category != product_uom.category:
-                bad(model, record_id, name, fld,
-                    f"unit '{uom.name}' ({uom.category}) cannot be converted to "
-                    f"'{product_uom.name}' ({product_uom.category}) of product '{product.name}'")
-
-    def check_product(model: str, record_id: object, name: str, fld: str,
-                      product_id: RecordId) -> bool:
+    def check_item(model: str, record_id: object, name: str,  # noqa: PLR0917
+                   product_id: RecordId, uom_id: RecordId | None,
+                   fields: tuple[str, str] = ("product_id", "product_uom_id")) -> None:
+        """The product is known and, when ``uom_id`` is given, the unit converts to its own."""
         if product_id not in index.products:
-            bad(model, record_id, name, fld, f"unknown product {product_id}")
-            return False
-        return True
+            bad(model, record_id, name, fields[0], f"unknown product {product_id}")
+        elif uom_id is not None:
+            message = _uom_problem(index, uom_id, product_id)
+            if message:
+                bad(model, record_id, name, fields[1], message)
 
     def check_quantity(model: str, record_id: object, name: str, fld: str,  # noqa: PLR0917
                        quantity: float, strictly_positive: bool = False) -> None:
         if math.isnan(quantity) or quantity < 0 or (strictly_positive and quantity == 0):
             expected = "positive" if strictly_positive else "zero or more"
             bad(model, record_id, name, fld, f"quantity must be {expected}, got {quantity}")
+
+    def check_work(model: str, record_id: object, name: str, workcenter_id: RecordId,
+                   minutes: tuple[str, float]) -> None:
+        """A step of work: its work center is known and its minutes are not negative."""
+        if workcenter_id not in index.workcenters:
+            bad(model, record_id, name, "workcenter_id", f"unknown work center {workcenter_id}")
+        check_quantity(model, record_id, name, *minutes)
 
     for product in snapshot.products:
         if product.uom_id not in index.uoms:
@@ -126,52 +124,40 @@ def validate(snapshot: Snapshot, index: SnapshotIndex) -> list[Problem]:
     for bom in snapshot.boms:
         label = bom.name or (index.products[bom.product_id].name
                              if bom.product_id in index.products else "")
-        if check_product("mrp.bom", bom.id, label, "product_id", bom.product_id):
-            check_uom("mrp.bom", bom.id, label, "product_uom_id", bom.uom_id, bom.product_id)
+        check_item("mrp.bom", bom.id, label, bom.product_id, bom.uom_id)
         check_quantity("mrp.bom", bom.id, label, "product_qty", bom.quantity,
                        strictly_positive=True)
         check_quantity("mrp.bom", bom.id, label, "produce_delay", bom.lead_days)
         for line in bom.lines:
             line_label = f"line of BoM '{label}'"
-            if check_product("mrp.bom.line", line.id, line_label, "product_id", line.product_id):
-                check_uom("mrp.bom.line", line.id, line_label, "product_uom_id", line.uom_id,
-                          line.product_id)
+            check_item("mrp.bom.line", line.id, line_label, line.product_id, line.uom_id)
             check_quantity("mrp.bom.line", line.id, line_label, "product_qty", line.quantity)
         for operation in bom.operations:
-            op_label = f"{operation.name} (operation of BoM '{label}')"
-            if operation.workcenter_id not in index.workcenters:
-                bad("mrp.routing.workcenter", operation.id, op_label, "workcenter_id",
-                    f"unknown work center {operation.workcenter_id}")
-            check_quantity("mrp.routing.workcenter", operation.id, op_label, "time_cycle",
-                           operation.cycle_minutes)
+            check_work("mrp.routing.workcenter", operation.id,
+                       f"{operation.name} (operation of BoM '{label}')",
+                       operation.workcenter_id, ("time_cycle", operation.cycle_minutes))
 
     problems.extend(_bom_cycles(snapshot, index))
 
     for info in snapshot.supplier_infos:
         label = f"vendor offer for product {info.product_id}"
-        check_product("product.supplierinfo", info.id, label, "product_id", info.product_id)
+        check_item("product.supplierinfo", info.id, label, info.product_id, info.uom_id,
+                   ("product_id", "product_uom"))
         if info.vendor_id not in index.vendors:
             bad("product.supplierinfo", info.id, label, "partner_id",
                 f"unknown vendor {info.vendor_id}")
         check_quantity("product.supplierinfo", info.id, label, "delay", info.lead_days)
         check_quantity("product.supplierinfo", info.id, label, "min_qty", info.min_qty)
         check_quantity("product.supplierinfo", info.id, label, "packaging", info.multiple)
-        if info.uom_id is not None:
-            check_uom("product.supplierinfo", info.id, label, "product_uom", info.uom_id,
-                      info.product_id)
 
     for level in snapshot.stock:
         label = f"stock of product {level.product_id}"
-        if check_product("stock.quant", level.product_id, label, "product_id", level.product_id):
-            check_uom("stock.quant", level.product_id, label, "product_uom_id", level.uom_id,
-                      level.product_id)
+        check_item("stock.quant", level.product_id, label, level.product_id, level.uom_id)
         check_quantity("stock.quant", level.product_id, label, "quantity", level.quantity)
 
     for po_line in snapshot.purchase_lines:
-        if check_product("purchase.order.line", po_line.id, po_line.order_name, "product_id",
-                         po_line.product_id):
-            check_uom("purchase.order.line", po_line.id, po_line.order_name, "product_uom",
-                      po_line.uom_id, po_line.product_id)
+        check_item("purchase.order.line", po_line.id, po_line.order_name, po_line.product_id,
+                   po_line.uom_id, ("product_id", "product_uom"))
         if po_line.vendor_id not in index.vendors:
             bad("purchase.order.line", po_line.id, po_line.order_name, "partner_id",
                 f"unknown vendor {po_line.vendor_id}")
@@ -179,23 +165,16 @@ def validate(snapshot: Snapshot, index: SnapshotIndex) -> list[Problem]:
                        po_line.quantity)
 
     for mo in snapshot.manufacturing_orders:
-        if check_product("mrp.production", mo.id, mo.name, "product_id", mo.product_id):
-            check_uom("mrp.production", mo.id, mo.name, "product_uom_id", mo.uom_id,
-                      mo.product_id)
+        check_item("mrp.production", mo.id, mo.name, mo.product_id, mo.uom_id)
         check_quantity("mrp.production", mo.id, mo.name, "product_qty", mo.quantity)
         for need in mo.components:
-            if check_product("mrp.production", mo.id, mo.name, "move_raw_ids", need.product_id):
-                check_uom("mrp.production", mo.id, mo.name, "move_raw_ids.product_uom",
-                          need.uom_id, need.product_id)
+            check_item("mrp.production", mo.id, mo.name, need.product_id, need.uom_id,
+                       ("move_raw_ids", "move_raw_ids.product_uom"))
             check_quantity("mrp.production", mo.id, mo.name, "move_raw_ids.product_uom_qty",
                            need.quantity)
         for wo in mo.work_orders:
-            wo_label = f"{wo.name} of {mo.name}"
-            if wo.workcenter_id not in index.workcenters:
-                bad("mrp.workorder", wo.id, wo_label, "workcenter_id",
-                    f"unknown work center {wo.workcenter_id}")
-            check_quantity("mrp.workorder", wo.id, wo_label, "duration_expected",
-                           wo.remaining_minutes)
+            check_work("mrp.workorder", wo.id, f"{wo.name} of {mo.name}", wo.workcenter_id,
+                       ("duration_expected", wo.remaining_minutes))
 
     for order in snapshot.sale_orders:
         problems.extend(order_problems(order, index))
@@ -218,22 +197,30 @@ def order_problems(order: SaleOrder, index: SnapshotIndex) -> list[Problem]:
         if line.id in line_ids:
             bad("id", "appears twice")
         line_ids.add(line.id)
-        product = index.products.get(line.product_id)
-        uom = index.uoms.get(line.uom_id)
-        if product is None:
+        if line.product_id not in index.products:
             bad("product_id", f"unknown product {line.product_id}")
-        if uom is None:
-            bad("product_uom", f"unknown unit of measure {line.uom_id}")
-        elif product is not None and product.uom_id in index.uoms:
-            product_uom = index.uoms[product.uom_id]
-            if uom.category != product_uom.category:
-                bad("product_uom", f"unit '{uom.name}' ({uom.category}) cannot be converted to "
-                    f"'{product_uom.name}' ({product_uom.category}) of product '{product.name}'")
+        message = _uom_problem(index, line.uom_id, line.product_id)
+        if message:
+            bad("product_uom", message)
         if not line.quantity >= 0:
             bad("product_uom_qty", f"quantity must be zero or more, got {line.quantity}")
         if line.customer_lead_days is not None and not line.customer_lead_days >= 0:
             bad("customer_lead", f"must be zero or more, got {line.customer_lead_days}")
     return problems
+
+
+def _uom_problem(index: SnapshotIndex, uom_id: RecordId, product_id: RecordId) -> str | None:
+    """Why ``uom_id`` cannot measure the product (unknown, or of another category), if so."""
+    uom = index.uoms.get(uom_id)
+    if uom is None:
+        return f"unknown unit of measure {uom_id}"
+    product = index.products.get(product_id)
+    if product is not None and product.uom_id in index.uoms:
+        product_uom = index.uoms[product.uom_id]
+        if uom.category != product_uom.category:
+            return (f"unit '{uom.name}' ({uom.category}) cannot be converted to "
+                    f"'{product_uom.name}' ({product_uom.category}) of product '{product.name}'")
+    return None
 
 
 def _check_calendar(calendar: Calendar, bad: _Reporter) -> None:

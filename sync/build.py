@@ -198,10 +198,14 @@ class SnapshotBuilder:
         return [row for row in self.rows.get(model, [])
                 if row.get("active", True) is not False and self.ours(row)]
 
+    def company(self) -> dict[str, Any]:
+        """The company's stored record (empty when it was not read)."""
+        return next((row for row in self.rows.get("res.company", [])
+                     if row["id"] == self.company_id), {})
+
     def _timezone(self, user: dict[str, Any]) -> str:
         calendars = {row["id"]: row for row in self.rows.get("resource.calendar", [])}
-        company = next((row for row in self.rows.get("res.company", [])
-                        if row["id"] == self.company_id), {})
+        company = self.company()
         calendar = calendars.get(m2o_id(company.get("resource_calendar_id")) or 0, {})
         for candidate in (calendar.get("tz"), user.get("tz"), "UTC"):
             if candidate:
@@ -236,7 +240,29 @@ class SnapshotBuilder:
             manufacturing_orders=tuple(self.manufacturing_orders(
                 planned, {w.id: w for w in workcenters})),
             sale_orders=tuple(self.sale_orders(planned)),
+            delivery_lead_days=self.delivery_lead_days(),
             warnings=tuple(self.warnings))
+
+    def delivery_lead_days(self) -> float:
+        """Days Odoo puts between goods ready in stock and delivered, as ``sale_stock``
+        schedules a delivery: the company's security lead time (``security_lead``, the
+        delivery is planned that many days before the promised date) plus the lead time of
+        every pull rule on its warehouse's delivery route (pick, pack, ship:
+        ``stock.rule._get_stock_move_values`` moves each transfer ``delay`` days earlier).
+        The warehouse is the company's first, as a new sale order gets it."""
+        company = self.company()
+        days = float(company.get("security_lead") or 0.0)
+        warehouses = sorted(self.live("stock.warehouse"),
+                            key=lambda row: (row.get("sequence") or 0, row["id"]))
+        if warehouses:
+            route = m2o_id(warehouses[0].get("delivery_route_id"))
+            days += sum(float(rule.get("delay") or 0.0) for rule in self.live("stock.rule")
+                        if route is not None and m2o_id(rule.get("route_id")) == route
+                        and rule.get("action") in ("pull", "pull_push"))
+        if days < 0:
+            self.warn(f"delivery lead time of {days:g} days (security lead time and route "
+                      "delays) counted as 0")
+        return max(days, 0.0)
 
     # -- master data ------------------------------------------------------------------------
     def uoms(self) -> list[Uom]:
@@ -305,8 +331,7 @@ class SnapshotBuilder:
                 leave = self._leave(row)
                 if leave:
                     leaves_by_resource[resource].append(leave)
-        company = next((row for row in self.rows.get("res.company", [])
-                        if row["id"] == self.company_id), {})
+        company = self.company()
         default_calendar = m2o_id(company.get("resource_calendar_id"))
         live = self.live("mrp.workcenter")
         live_ids = {row["id"] for row in live}
@@ -580,7 +605,10 @@ class SnapshotBuilder:
             if rule.get("active") is False:
                 continue
             route = m2o_id(rule.get("route_id"))
-            (buy_routes if rule.get("action") == "buy" else make_routes).add(route)
+            if rule.get("action") == "buy":
+                buy_routes.add(route)
+            elif rule.get("action") == "manufacture":
+                make_routes.add(route)
         templates = {row["id"]: row for row in self.rows.get("product.template", [])}
         template_of = {row["id"]: m2o_id(row.get("product_tmpl_id"))
                        for row in self.rows.get("product.product", [])}

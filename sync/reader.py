@@ -90,7 +90,8 @@ class ModelSpec:
 
 
 MODELS: tuple[ModelSpec, ...] = (
-    ModelSpec("res.company", _fields("name", "resource_calendar_id", "partner_id"), master=True),
+    ModelSpec("res.company", _fields("name", "resource_calendar_id", "partner_id",
+                                     "security_lead"), master=True),
     # up to 18 a unit has a category; 19 makes it a multiple of another unit
     ModelSpec("uom.uom", _fields("name", "category_id", "factor", "relative_factor",
                                  "relative_uom_id", "parent_path", "active"), master=True,
@@ -116,8 +117,13 @@ MODELS: tuple[ModelSpec, ...] = (
         "company_id", "active"), master=True),
     ModelSpec("product.product", _fields("product_tmpl_id", "display_name", "default_code",
                                          "active"), master=True),
-    ModelSpec("stock.rule", _fields("action", "route_id", "company_id", "active"),
-              domain=(("action", "in", ["manufacture", "buy"]),), master=True),
+    # manufacture and buy rules say how a product is replenished; the pull rules of a
+    # warehouse's delivery route add their lead time ("delay") to every delivery
+    ModelSpec("stock.rule", _fields("action", "route_id", "delay", "company_id", "active"),
+              domain=(("action", "in", ["manufacture", "buy", "pull", "pull_push"]),),
+              master=True),
+    ModelSpec("stock.warehouse", _fields("delivery_route_id", "sequence", "company_id",
+                                         "active"), master=True, required=False),
     ModelSpec("product.supplierinfo", _fields(
         "partner_id", "product_tmpl_id", "product_id", "min_qty", "delay",
         ("product_uom", "product_uom_id"), "sequence", "price", "date_start", "date_end",
@@ -203,13 +209,16 @@ class Reach:
 @dataclasses.dataclass(frozen=True)
 class Family:
     """Models probed together by one ``search`` on ``anchor`` (``own``: the anchor's own
-    changes count too), read model by model when the probe finds something."""
+    changes count too), read model by model when the probe finds something. ``stamped``: the
+    addon's apply may write records of the family as the service user (promises, planned
+    dates, suggestions, work-order bookings), so a user's edit there can be masked."""
 
     name: str
     anchor: str
     reach: tuple[Reach, ...]
     members: tuple[str, ...]
     own: bool = True
+    stamped: bool = True
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -225,14 +234,14 @@ FAMILIES: tuple[Family, ...] = (
            ("purchase.order", "purchase.order.line", "capacity.purchase.suggestion")),
     Family("stock", "product.product", (
         Reach("stock_quant_ids", "stock.quant"), Reach("stock_move_ids", "stock.move:outgoing")),
-        ("stock.quant", "stock.move:outgoing"), own=False),
+        ("stock.quant", "stock.move:outgoing"), own=False, stamped=False),
     Family("products", "product.template", (
         Reach("product_variant_ids", "product.product"),
         Reach("seller_ids", "product.supplierinfo"),
         Reach("bom_ids", "mrp.bom", (Reach("bom_line_ids", "mrp.bom.line"),
                                      Reach("operation_ids", "mrp.routing.workcenter")))),
         ("product.template", "product.product", "product.supplierinfo", "mrp.bom",
-         "mrp.bom.line", "mrp.routing.workcenter")),
+         "mrp.bom.line", "mrp.routing.workcenter"), stamped=False),
     Family("capacity", "mrp.workcenter", (
         Reach("capacity_ids", "mrp.workcenter.capacity"),
         Reach("resource_calendar_id", "resource.calendar", (
@@ -368,9 +377,11 @@ class OdooReader:
     def changed_since_read(self) -> list[str]:
         """Families a user wrote since the last read (asked just before a plan is applied):
         the apply may stamp the same records as the service's, so they are read once more,
-        without the filter on the service's own writes, by the next poll."""
+        without the filter on the service's own writes, by the next poll. Families the apply
+        never writes are not asked: the next poll sees their edits as usual."""
         keys = {spec.key for spec in self.specs()}
-        hit = [family.name for family in self._families(keys) if self._probe(family)]
+        hit = [family.name for family in self._families(keys)
+               if family.stamped and self._probe(family)]
         if hit:
             dirty = set(self.store.get_meta("dirty_families") or [])
             self.store.set_meta("dirty_families", sorted(dirty | set(hit)))
@@ -398,7 +409,8 @@ class OdooReader:
             meant = {key for r in family.reach for key in _keys(r)} & keys
             reached = {key for r in reach for key in _keys(r)}
             for key in sorted(meant - reached):
-                families.append(Family(f"{family.name}:{key}", SPECS[key].model, (), (key,)))
+                families.append(Family(f"{family.name}:{key}", SPECS[key].model, (), (key,),
+                                       stamped=family.stamped))
         return families
 
     def _reachable(self, model: str, reach: Reach) -> bool:

@@ -10,7 +10,7 @@ from factories import FactoryBuilder, day
 
 from optimizer import PlannerSettings, plan
 from optimizer.checker import check_plan
-from optimizer.improve import _cbc, _read_status, run_solver
+from optimizer.solver import cbc, read_status, run_solver
 
 
 def test_model_is_not_run_when_lateness_is_not_about_material():
@@ -83,7 +83,7 @@ def test_node_limited_highs_is_not_reported_optimal():
     prob = hard_model()
     backend = pulp.HiGHS(msg=False, timeLimit=60, threads=1, mip_max_nodes=1)
     run_solver(prob, backend)
-    status, gap, message = _read_status(prob, backend)
+    status, gap, message = read_status(prob, backend)
     assert status in ("feasible", "no_solution"), message
     assert "limit" in message.lower()
     if status == "feasible":
@@ -92,7 +92,7 @@ def test_node_limited_highs_is_not_reported_optimal():
 
 def test_node_limited_cbc_is_not_reported_optimal():
     prob = hard_model()
-    backend = _cbc(1, 60, 0.0)
+    backend = cbc(1, 60, 0.0)
     run_solver(prob, backend)
-    status, _, message = _read_status(prob, backend)
+    status, _, message = read_status(prob, backend)
     assert status in ("feasible", "no_solution"), message

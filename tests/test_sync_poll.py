@@ -221,6 +221,36 @@ def test_a_user_edit_between_the_read_and_the_apply_is_in_the_next_plan(odoo, tm
     assert planned_quantity(service, line_id) == 11.0
 
 
+def test_a_product_edit_while_planning_is_not_asked_for_before_the_apply_yet_is_read(
+        odoo, tmp_path):
+    server, addon = odoo
+    service = service_for(server, tmp_path)
+    service.run_once()
+    line_id = made_quotation_line(service)
+    template_id = server.dataset.ids("product.template")[0]
+    server.dataset.advance(seconds=600)
+    edit_line(server, line_id, 300.0)
+
+    def someone_edits_a_product() -> None:  # after the service's read, before its apply
+        server.dataset.advance(seconds=5)
+        with server.dataset.acting_as(SALESPERSON):
+            server.dataset.update("product.template", template_id, sale_delay=17)
+
+    addon.while_planning.append(someone_edits_a_product)
+    server.reset_calls()
+    service.run_once()
+    addon.while_planning.clear()
+    # one probe of the products (the poll's own), none before the apply: the addon never
+    # writes products, so it cannot mask an edit there
+    assert len(server.calls_for("product.template", "search")) == 1
+    assert len(addon.applied) == 2
+    server.dataset.advance(seconds=600)
+    service.run_once()
+    assert service.metrics.last_poll.outcome != "idle"
+    assert "product.template" in service.metrics.last_poll.reason
+    assert service.store.rows("product.template")[0]["sale_delay"] == 17
+
+
 def test_the_first_poll_of_a_new_day_replans(odoo, tmp_path):
     server, addon = odoo
     now = [dt.datetime(2026, 11, 23, 21, 0, tzinfo=dt.timezone.utc)]

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import settings_for
@@ -212,3 +213,44 @@ def _order_id(line: dict) -> int:
 def _order_state(store: StateStore, line: dict) -> str:
     orders = {row["id"]: row for row in store.rows("sale.order")}
     return orders[_order_id(line)]["state"]
+
+
+def test_the_delivery_lead_time_is_odoos_security_lead_plus_the_delivery_route(fake_odoo,
+                                                                               tmp_path):
+    """sale_stock plans a delivery ``security_lead`` days before the date promised, and each
+    pull rule of the warehouse's delivery route moves its transfer ``delay`` days earlier: the
+    promise is that much after the goods are ready."""
+    reader, store = reader_for(fake_odoo, f"sqlite:///{tmp_path / 's.sqlite'}", tmp_path)
+    reader.refresh()
+    before = snapshot_of(reader, store)
+    assert before.delivery_lead_days == 0  # the recorded Odoo has neither set
+    data = fake_odoo.dataset
+    company = m2o_id(reader.user["company_id"])
+    warehouse = next(row for row in data.models["stock.warehouse"].records.values()
+                     if m2o_id(row["company_id"]) == company)
+    route = m2o_id(warehouse["delivery_route_id"])
+    rules = data.models["stock.rule"].records.values()
+    ship = next(row for row in rules if m2o_id(row["route_id"]) == route
+                and row["action"] == "pull" and row["active"])
+    elsewhere = next(row for row in rules if m2o_id(row["route_id"]) != route
+                     and row["action"] == "pull" and row["active"]
+                     and m2o_id(row["company_id"]) == company)
+    with data.acting_as(OTHER_USER):
+        data.update("res.company", company, security_lead=1.5)
+        data.update("stock.rule", ship["id"], delay=2)
+        data.update("stock.rule", elsewhere["id"], delay=5)  # another route: not a delivery
+    fresh, fresh_store = reader_for(fake_odoo, f"sqlite:///{tmp_path / 'f.sqlite'}", tmp_path)
+    fresh.refresh()
+    after = snapshot_of(fresh, fresh_store)
+    assert after.delivery_lead_days == 3.5
+    # every line is promised 3.5 days after its goods are ready, as a local date
+    result = plan(after)
+    lines = [line for order in result.orders for line in order.lines if line.ready_at]
+    assert lines
+    tz = ZoneInfo(after.timezone)
+    for line in lines:
+        assert line.promise_date == line.ready_at.astimezone(tz).date()
+    assert check_plan(after, result) == []  # no promise before its work + 3.5 days
+    assert not data.unrecorded_reads
+    store.close()
+    fresh_store.close()
