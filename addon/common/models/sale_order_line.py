@@ -16,6 +16,8 @@ _NO_PROMISE = {
     "capacity_reason": False,
     "capacity_reason_data": False,
 }
+# what only the service writes: the plan's fields and the status computed from them
+_SERVICE_FIELDS = set(_NO_PROMISE) | {"capacity_status"}
 
 
 class SaleOrderLine(models.Model):
@@ -81,7 +83,7 @@ class SaleOrderLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_planner_write(self, vals_list, _NO_PROMISE)
+        check_planner_write(self, vals_list, _SERVICE_FIELDS)
         lines = super().create(vals_list)
         lines.filtered(
             lambda line: not line.display_type
@@ -89,7 +91,7 @@ class SaleOrderLine(models.Model):
         return lines
 
     def write(self, vals):
-        check_planner_write(self, [vals], _NO_PROMISE)
+        check_planner_write(self, [vals], _SERVICE_FIELDS)
         result = super().write(vals)
         if any(name in vals for name in CAPACITY_RELEVANT_FIELDS):
             self.filtered(
