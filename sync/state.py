@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -126,8 +127,9 @@ class StateStore:
                 metadata.create_all(self.engine)
                 return
             except (OperationalError, ProgrammingError, IntegrityError) as error:
-                if "already exists" not in str(error) and "duplicate" not in str(
-                        error).lower() or attempt == 4:
+                text = str(error).lower()
+                if not any(word in text for word in ("already exists", "duplicate", "locked")) \
+                        or attempt == 4:
                     raise
                 time.sleep(0.05 * (attempt + 1))
 
@@ -348,6 +350,15 @@ def _content(data: str | None) -> Any:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the HTTP threads read while the poll loop writes
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    # switching to WAL can answer "locked" at once while another first start does the same
+    for attempt in range(100):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == 99:
+                raise
+            time.sleep(0.05)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
