@@ -33,6 +33,13 @@ RECORD_FIELDS = {
     "mail.activity.type": {"name", "summary"},
     "ir.ui.menu": {"name"},
 }
+# inline elements: Odoo takes them, markup and attributes, into the term around them
+INLINE = {
+    "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del", "dfn", "em", "font", "i",
+    "ins", "kbd", "keygen", "mark", "math", "meter", "output", "progress", "q", "ruby", "s",
+    "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "text",
+    "select", "option",
+}
 FIELD_TYPES = {
     "Boolean", "Char", "Text", "Html", "Integer", "Float", "Monetary", "Date", "Datetime",
     "Selection", "Many2one", "One2many", "Many2many", "Binary", "Image", "Json",
@@ -152,7 +159,11 @@ def _markup_strings(node: ET.Element, strings: Strings, where: str) -> None:
         return
     for key, value in node.attrib.items():
         if key in TRANSLATED_ATTRS or key.removeprefix("t-attf-") in TRANSLATED_ATTRS:
-            if "{{" not in value:
+            if "{{" in value:
+                continue
+            if node.tag in INLINE:  # the element with its attributes is one term
+                strings.add_text(value, where)
+            else:
                 strings.add(value, where)
     strings.add_text(node.text, where)
     for child in node:
@@ -198,35 +209,43 @@ def addon_strings(addon: Path) -> Strings:
 
 
 # -- .po files -------------------------------------------------------------------------------
-def _unquote(line: str) -> str:
-    return ast.literal_eval(line)
+@dataclass
+class Entry:
+    """One message of a .po or .pot file."""
+
+    msgstr: str
+    flags: set[str]
+    references: list[str]
 
 
-def read_po(path: Path) -> dict[str, str]:
-    """msgid -> msgstr of a .po or .pot file (the header left out)."""
-    entries: dict[str, str] = {}
-    msgid: list[str] | None = None
-    msgstr: list[str] | None = None
+def read_po(path: Path) -> dict[str, Entry]:
+    """msgid -> its entry, in a .po or .pot file (the header left out)."""
+    entries: dict[str, Entry] = {}
+    parts: dict[str, list[str]] = {}
+    flags: set[str] = set()
+    references: list[str] = []
     current: list[str] | None = None
 
     def flush() -> None:
-        if msgid is not None and msgstr is not None and "".join(msgid):
-            entries["".join(msgid)] = "".join(msgstr)
+        msgid = "".join(parts.get("msgid", []))
+        if msgid:
+            entries[msgid] = Entry("".join(parts.get("msgstr", [])), set(flags),
+                                   list(references))
 
-    for raw in path.read_text().splitlines():
+    for raw in [*path.read_text().splitlines(), ""]:
         line = raw.strip()
-        if line.startswith("msgid "):
+        if not line:
             flush()
-            msgid, msgstr = [_unquote(line[6:])], None
-            current = msgid
-        elif line.startswith("msgstr "):
-            msgstr = [_unquote(line[7:])]
-            current = msgstr
+            parts, flags, references, current = {}, set(), [], None
+        elif line.startswith("#,"):
+            flags |= {flag.strip() for flag in line[2:].split(",")}
+        elif line.startswith("#:"):
+            references += line[2:].split()
+        elif line.startswith(("msgid ", "msgstr ")):
+            key, _, quoted = line.partition(" ")
+            current = parts[key] = [ast.literal_eval(quoted)]
         elif line.startswith('"') and current is not None:
-            current.append(_unquote(line))
-        elif not line:
-            current = None
-    flush()
+            current.append(ast.literal_eval(line))
     return entries
 
 

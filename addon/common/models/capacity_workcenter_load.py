@@ -35,7 +35,12 @@ class CapacityWorkcenterLoad(models.Model):
     _rec_name = "workcenter_id"
 
     workcenter_id = fields.Many2one(
-        "mrp.workcenter", required=True, readonly=True, index=True, ondelete="cascade"
+        "mrp.workcenter",
+        string="Work Center",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
     )
     date = fields.Date(required=True, readonly=True, index=True)
     available_hours = fields.Float(readonly=True)
