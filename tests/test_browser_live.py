@@ -173,7 +173,12 @@ def screenshot(page: Any, path: Path) -> None:
 
 
 def field_text(page: Any, name: str) -> str:
-    return page.locator(f".o_form_view .o_field_widget[name={name}]").first.inner_text().strip()
+    """What a form field shows: its text, or what its input holds when it is editable."""
+    widget = page.locator(f".o_form_view .o_field_widget[name={name}]").first
+    inputs = widget.locator("input")
+    if inputs.count():
+        return str(inputs.first.input_value()).strip()
+    return str(widget.inner_text()).strip()
 
 
 def quotation_to_check(odoo: Odoo, planned: dict[str, Any]) -> int:
@@ -264,6 +269,19 @@ def test_a_salesperson_checks_a_quotation_and_reads_date_and_reason(
     assert " Units" not in reason
     page.wait_for_timeout(4000)  # the notification fades before the screenshot
     screenshot(page, shots / "quotation-promise.png")
+
+    # "Use this date": the delivery date is that day, shown as a date (no time of day)
+    page.click("button[name=action_use_promise_date]")
+    page.wait_for_selector(".o_notification")
+    settle(page)
+    page.locator(".o_notebook .nav-link", has_text="Other Info").click()
+    settle(page)
+    delivery = field_text(page, "capacity_commitment_day")
+    assert delivery == promised, (delivery, promised)
+    page.wait_for_timeout(4000)
+    page.locator(".o_form_view .o_field_widget[name=capacity_commitment_day]").first \
+        .scroll_into_view_if_needed()
+    screenshot(page, shots / "quotation-delivery-date.png")
     page.context.close()
 
 

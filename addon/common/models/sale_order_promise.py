@@ -36,8 +36,11 @@ class SaleOrder(models.Model):
     capacity_commitment_day = fields.Date(
         string="Commitment Day",
         compute="_compute_capacity_commitment_day",
+        inverse="_inverse_capacity_commitment_day",
         store=True,
-        help="The commitment date as a date, in the company's time zone.",
+        readonly=False,
+        help="The commitment date as a date, in the company's time zone. Setting it "
+        "sets the commitment date to noon of that day there.",
     )
     capacity_target_date = fields.Date(
         string="Promise Measured Against",
@@ -118,6 +121,19 @@ class SaleOrder(models.Model):
             order.capacity_commitment_day = order._capacity_local_date(
                 order.commitment_date
             )
+
+    def _inverse_capacity_commitment_day(self):
+        for order in self:
+            day = order.capacity_commitment_day
+            if day == order._capacity_local_date(order.commitment_date):
+                continue  # the same day: keep the time a user or Odoo gave
+            noon = False
+            if day:
+                moment = order._capacity_timezone().localize(
+                    datetime.datetime.combine(day, datetime.time(12))
+                )
+                noon = moment.astimezone(pytz.utc).replace(tzinfo=None)
+            order.commitment_date = noon
 
     @api.depends("capacity_commitment_day", "capacity_requested_date")
     def _compute_capacity_target_date(self):
