@@ -214,7 +214,7 @@ def test_an_orders_reason_is_that_of_the_line_that_dates_it(
     the first line's, all at once the last line's, never a later line's."""
     orders = odoo.call("sale.order", "search_read",
                        [("capacity_promise_date", "!=", False),
-                        ("capacity_reason_text", "!=", False)],
+                        ("capacity_reason_data", "!=", False)],
                        fields=["name", "picking_policy", "capacity_promise_date",
                                "capacity_reason_text", "order_line"])
     assert orders, "the run promised nothing"
