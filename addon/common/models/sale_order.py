@@ -123,6 +123,8 @@ class SaleOrder(models.Model):
         index=True,
         help="Late: the promised date is after the delivery date committed to the "
         "customer (or, without one, the requested date); On Time: on or before it; "
+        "Short by Quantity: the date holds for part of the quantity only, the rest "
+        "cannot be delivered within the planning horizon; "
         "Earliest Possible: no date was asked for or committed. Stale: the order lines "
         "changed after the promise was computed; check capacity again. Nothing to "
         "Deliver: only services, no promise.",
