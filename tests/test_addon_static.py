@@ -17,7 +17,6 @@ in 19). 18 and 19 link to an older series' file where theirs is the same.
 
 import ast
 import csv
-import html
 import os
 import re
 import subprocess
@@ -26,7 +25,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from addon_i18n import addon_strings, normal, placeholders, read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ROOT / "addon"
@@ -335,67 +333,3 @@ def test_pylint_odoo_mandatory_checks(series):
     assert not messages, "\n".join(messages)
     assert "Traceback" not in result.stderr, result.stderr
 
-
-# -- translations: every string of the code in the .pot, every .pot entry translated --------
-I18N = COMMON / "i18n"
-LANGUAGES = ("fr", "de", "es")
-# what Odoo exports of the models and fields it makes itself (labels of the magic fields,
-# names of the models the addon inherits): in the .pot without a string in the code
-ODOO_MADE = re.compile(
-    r"^model:ir\.model,name:|"
-    r"field_description:\S+__(id|display_name|create_uid|create_date|write_uid|write_date)$"
-)
-
-
-def _pot():
-    return read_po(I18N / f"{MODULE}.pot")
-
-
-def _loose(msgid):
-    return normal(html.unescape(msgid))
-
-
-@by_series
-def test_every_translatable_string_is_in_the_pot(series):
-    strings = addon_strings(_addon(series))
-    msgids = {_loose(msgid) for msgid in _pot()}
-    missing = [f"{where}: {term!r}" for term, where in strings.exact.items()
-               if term not in msgids]
-    missing += [f"{where}: {text!r}" for text, where in strings.texts.items()
-                if not any(text in msgid for msgid in msgids)]
-    assert not missing, (
-        "not in i18n/sale_capacity_promise.pot (export it again with Odoo's "
-        "--i18n-export, then msgmerge the .po files):\n" + "\n".join(missing))
-
-
-def test_the_pot_holds_no_string_the_code_lost():
-    exact, texts = set(), set()
-    for series in SERIES:
-        strings = addon_strings(_addon(series))
-        exact |= set(strings.exact)
-        texts |= set(strings.texts)
-    lost = [
-        msgid for msgid, entry in _pot().items()
-        if _loose(msgid) not in exact
-        and not any(text in _loose(msgid) for text in texts)
-        and not all(ODOO_MADE.search(reference) for reference in entry.references)
-    ]
-    assert not lost, "in the .pot but no longer in the code:\n" + "\n".join(lost)
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_string_is_translated(language):
-    pot = _pot()
-    translated = read_po(I18N / f"{language}.po")
-    assert pot, "the .pot is empty"
-    problems = []
-    for msgid in pot:
-        entry = translated.get(msgid)
-        if entry is None or not entry.msgstr.strip():
-            problems.append(f"not translated: {msgid!r}")
-        elif "fuzzy" in entry.flags:
-            problems.append(f"fuzzy (Odoo ignores it): {msgid!r}")
-        elif placeholders(entry.msgstr) != placeholders(msgid):
-            problems.append(f"placeholders or markup differ: {msgid!r} -> {entry.msgstr!r}")
-    problems += [f"not in the .pot: {msgid!r}" for msgid in translated if msgid not in pot]
-    assert not problems, f"{language}.po:\n" + "\n".join(problems)
