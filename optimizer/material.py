@@ -69,6 +69,29 @@ class Stock:
         bisect.insort(self.lots.setdefault(lot.product_id, []), lot, key=_key)
 
 
+    def set_aside(self, reservations: list[tuple[int, int, float]]) -> list[Lot]:
+        """Split ``(lot uid, sale order id, quantity)`` off committed lots as lots only that
+        order may use (as much as is left of each); the new lots, in the order made."""
+        by_uid = {lot.uid: lot for lots in self.lots.values() for lot in lots} \
+            if reservations else {}
+        made = []
+        for uid, order_id, wanted in sorted(reservations):
+            lot = by_uid.get(uid)
+            if lot is None or lot.reserved_for is not None:
+                continue
+            qty = min(wanted, lot.qty)
+            if qty <= QTY_EPS:
+                continue
+            lot.qty -= qty
+            piece = Lot(self.new_uid(), lot.product_id, lot.at, qty, lot.kind, lot.reason,
+                        order_id, ref_id=lot.ref_id)
+            self.add(piece)
+            made.append(piece)
+        for product_id in sorted({lot.product_id for lot in made}):
+            self.lots[product_id] = [lot for lot in self.lots[product_id] if lot.qty > QTY_EPS]
+        return made
+
+
 class StockFork:
     """Tentative takes and new lots over a :class:`Stock`. Every change is recorded in the
     fork's :class:`~optimizer.journal.Journal`."""
