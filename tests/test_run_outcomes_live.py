@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,11 +16,11 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from api_helpers import serving
 from live import by_target, live_settings, writes
 
 from sync.config import Secret
 from sync.runs import RunError
-from sync.server import ApiServer
 from sync.service import PlanningService
 
 TOKEN = "live-outcomes-token"
@@ -29,15 +28,9 @@ TOKEN = "live-outcomes-token"
 
 @contextmanager
 def api(service: PlanningService) -> Iterator[str]:
-    """The service's HTTP API on a free local port."""
-    server = ApiServer(("127.0.0.1", 0), service)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        thread.join(10)
+    """The service's HTTP API on a free local port, by its URL."""
+    with serving(service) as (host, port):
+        yield f"http://{host}:{port}"
 
 
 def get_health(base: str, token: str | None = None) -> tuple[int, dict[str, Any]]:
