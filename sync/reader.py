@@ -179,12 +179,16 @@ MODELS: tuple[ModelSpec, ...] = (
                       ("state", "not in", ["draft", "done", "cancel"]),
                       ("sale_line_id", "=", False)),
               required=False, name="stock.move:outgoing"),
-    # purchase lines created from suggestions: counted as supply even while only RFQs
-    ModelSpec("capacity.purchase.suggestion", _fields("purchase_line_id", "state"),
-              domain=(("purchase_line_id", "!=", False),), required=False),
+    # purchase lines created from suggestions: counted as supply even while only RFQs, when
+    # for the suggestion's product and company (named in the warning when not)
+    ModelSpec("capacity.purchase.suggestion", _fields(
+        "purchase_line_id", "state", "key", "product_id", "company_id"),
+              domain=(("purchase_line_id", "!=", False),), required=False, names=True),
     ModelSpec("sale.order", _fields(
         "name", "partner_id", "state", "date_order", "commitment_date", "picking_policy",
-        "create_date", "company_id", "validity_date"), domain=(("state", "in", OPEN_SALE),),
+        # capacity_lost: the addon's (a quotation whose CRM opportunity is lost)
+        "create_date", "company_id", "validity_date", "capacity_lost"),
+        domain=(("state", "in", OPEN_SALE),),
         names=True,
         open_states=tuple(OPEN_SALE), deletable=True),
     ModelSpec("sale.order.line", _fields(
