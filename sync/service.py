@@ -36,6 +36,8 @@ ACCURACY_MODEL = "capacity.promise.accuracy"
 ACCURACY_CACHE_SECONDS = 300.0
 # a change only here may be a quotation's alone: re-quoted, not planned again (see _planned)
 SALES = {"sale.order", "sale.order.line"}
+# what tells whether Odoo plans a product at all (17: detailed_type; 18 and 19: is_storable)
+PRODUCT_KIND = ("detailed_type", "type", "is_storable", "bom_ids", "display_name")
 
 
 @contextlib.contextmanager
@@ -145,7 +147,8 @@ class PlanningService:
         self.store = store or StateStore(settings.state_url)
         self.store.bind(settings.odoo_url, settings.odoo_db)
         self.reader = OdooReader(self.client, self.store, settings.page_size,
-                                 settings.overlap_seconds, progress=progress)
+                                 settings.overlap_seconds, progress=progress,
+                                 workers=settings.read_workers)
         self.clock = clock
         self.current: CurrentPlan | None = None
         self.metrics = Metrics()
@@ -508,9 +511,8 @@ class PlanningService:
         try:
             rows = self.client.search_read(
                 "product.product", [("id", "in", sorted(product_ids))],
-                [name for name in ("detailed_type", "type", "is_storable", "bom_ids",
-                                   "display_name")
-                 if name in self.client.fields("product.product")],
+                [name for name in PRODUCT_KIND
+                 if name in self.client.fields("product.product", PRODUCT_KIND)],
                 context={"active_test": False})
         except OdooError as error:
             log.warning("quote: cannot read products %s: %s", sorted(product_ids), error)
