@@ -35,7 +35,7 @@ def test_protocol_is_chosen_from_the_server_version(fake_odoo, tmp_path):
     client = OdooClient(settings_for(fake_odoo, tmp_path))
     client.connect()
     assert client.version == 17
-    assert client.protocol == "xmlrpc"
+    assert client.protocol == "jsonrpc"  # JSON is parsed in C on both sides
     assert client.uid == fake_odoo.uid
 
 
