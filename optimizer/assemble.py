@@ -44,8 +44,13 @@ class Assembler:
         self._base, self._micro = origin.replace(microsecond=0), origin.microsecond / 1e6
 
     def moment(self, at: float) -> dt.datetime:
-        """An instant as an aware UTC datetime, to the nearest second."""
-        return self._base + dt.timedelta(seconds=round(at * 60 + self._micro))
+        """An instant as an aware UTC datetime, to the nearest second, but never before the
+        clock when it is not: rounded down, work starting at a clock of 06:49:54.227 read
+        06:49:54, before the clock and so before the stock it uses."""
+        seconds = round(at * 60 + self._micro)
+        if at >= 0 and seconds < self._micro:
+            seconds = 1  # the clock's own second, begun before the clock
+        return self._base + dt.timedelta(seconds=seconds)
 
     def date(self, at: float) -> dt.date:
         """An instant's local date in the factory's time zone."""

@@ -102,6 +102,9 @@ class WorkingTime:
         self.total = total
         self.after = [b + (e - s) for b, s, e in zip(self.before, self.starts, self.ends,
                                                      strict=True)]
+        # the local date each interval starts on, for one origin and time zone (per_day)
+        self._dates_for: tuple[dt.datetime, ZoneInfo] | None = None
+        self._dates: list[dt.date] = []
 
     def position(self, instant: float) -> float:
         """Working minutes between the first interval's start and ``instant``."""
@@ -148,12 +151,18 @@ class WorkingTime:
     def per_day(self, origin: dt.datetime, tz: ZoneInfo, start: float,
                 end: float) -> list[tuple[dt.date, float]]:
         """Working minutes of ``[start, end]`` by local date."""
+        if self._dates_for != (origin, tz):
+            self._dates_for = (origin, tz)
+            self._dates = [(origin + dt.timedelta(minutes=a)).astimezone(tz).date()
+                           for a in self.starts]
         days: dict[dt.date, float] = {}
-        i = bisect.bisect_right(self.ends, start)
-        while i < len(self.starts) and self.starts[i] < end:
-            a, b = max(start, self.starts[i]), min(end, self.ends[i])
+        starts, ends, dates = self.starts, self.ends, self._dates
+        i = bisect.bisect_right(ends, start)
+        while i < len(starts) and starts[i] < end:
+            a, b = max(start, starts[i]), min(end, ends[i])
             if b > a:
-                day = (origin + dt.timedelta(minutes=a)).astimezone(tz).date()
+                day = dates[i] if a == starts[i] else \
+                    (origin + dt.timedelta(minutes=a)).astimezone(tz).date()
                 days[day] = days.get(day, 0.0) + b - a
             i += 1
         return sorted(days.items())

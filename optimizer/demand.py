@@ -73,14 +73,10 @@ class Demand:
         return self.due_at(order) - self.snapshot.delivery_lead_days * MINUTES_PER_DAY
 
     # -- turns --------------------------------------------------------------------------------
-    def confirmed_in_turn(self, priority: list[int] | None = None) -> list[SaleOrder]:
-        """Confirmed orders: ``priority`` (order ids) when given, else higher priority first,
-        then earliest due."""
+    def confirmed_in_turn(self) -> list[SaleOrder]:
+        """Confirmed orders: higher priority first, then earliest due."""
         confirmed = [o for o in self.snapshot.sale_orders if o.state == "confirmed"]
         confirmed.sort(key=self._turn)
-        if priority is not None:
-            rank = {order_id: i for i, order_id in enumerate(priority)}
-            confirmed.sort(key=lambda o: rank.get(o.id, len(rank)))
         return confirmed
 
     def _turn(self, order: SaleOrder) -> tuple[int, float, dt.date, int]:

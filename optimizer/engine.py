@@ -55,6 +55,10 @@ class PlanState:
     quotations: dict[int, ScenarioRecord]
     confirmed_order_ids: list[int]
     warnings: list[str]
+    # product -> (lot uid, arrival, quantity) of the lots anyone may use once open
+    # manufacturing orders are planned: what the model of optimizer.improve allocates (kept
+    # only when that stage may run)
+    free_lots: dict[int, list[tuple[int, float, float]]] | None = None
 
 
 class Engine:
@@ -93,8 +97,11 @@ class Engine:
         engine._routings = dict(self._routings)
         return engine
 
-    def run(self, confirmed_priority: list[int] | None = None) -> PlanState:
-        """Plan everything; ``confirmed_priority`` (order ids) overrides the usual turn."""
+    def run(self, reservations: list[tuple[int, int, float]] | None = None) -> PlanState:
+        """Plan everything. ``reservations`` (lot uid, sale order id, quantity): what the model
+        of :mod:`optimizer.improve` allocates of stock and open supply to confirmed orders;
+        set aside for them once open manufacturing orders have taken theirs, and whatever is
+        left of it given back to all before the quotations."""
         self._jobs = 0
         warnings = list(self.snapshot.warnings)
         ledger = self.orders.initial_ledger(warnings)
@@ -110,11 +117,19 @@ class Engine:
             fork.commit()
             manufacturing.extend(record)
         committed = ScenarioRecord()
-        confirmed = self.demand.confirmed_in_turn(confirmed_priority)
+        confirmed = self.demand.confirmed_in_turn()
+        free_lots = None
+        if self.settings.solver != "none" and len(confirmed) <= self.settings.model_max_orders:
+            free_lots = {product_id: [(lot.uid, lot.at, lot.qty) for lot in lots
+                                      if lot.reserved_for is None and lot.scenario is None]
+                         for product_id, lots in ledger.stock.lots.items()}
+        set_aside = ledger.stock.set_aside(reservations or [])
         for order in confirmed:
             fork = ledger.fork()
             committed.extend(self.orders.plan_order(fork, order, scenario=None))
             fork.commit()
+        for lot in set_aside:
+            lot.reserved_for = None
         quotations: dict[int, ScenarioRecord] = {}
         hold = self.settings.quotations_hold_capacity
         for order in self.demand.quotations_in_turn():
@@ -126,7 +141,7 @@ class Engine:
                 fork.commit(record.share)
             quotations[order.id] = record
         return PlanState(self, ledger, committed, manufacturing, quotations,
-                         [o.id for o in confirmed], warnings)
+                         [o.id for o in confirmed], warnings, free_lots)
 
     # -- material -----------------------------------------------------------------------------
     def obtain(self, fork: Fork, record: ScenarioRecord, request: Request) -> Answer:

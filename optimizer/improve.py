@@ -12,10 +12,11 @@ time) among the orders that use them:
   quantity), ``use_<d>_<l>`` (linking), ``late_<d>_<l>`` (waiting for a lot makes it late);
 * objective: the plan's own weights — days late, and a large penalty per demand not covered.
 
-Its answer is a new turn for the confirmed orders; the engine replans in that turn and the
-result is kept only if the plan's objective is better, so every plan is one the engine built.
-The solver stops on a node limit (deterministic: the same snapshot gives the same plan), and
-its own status and gap are reported.
+Its answer is an allocation: the lots it gives each order are set aside for that order (what
+is left of them is given back to all before the quotations), the engine replans in its usual
+turn and the result is kept only if the plan's objective is better, so every plan is one the
+engine built. The solver stops on a node limit (deterministic: the same snapshot gives the same
+plan), and its own status and gap are reported.
 """
 
 from __future__ import annotations
@@ -47,9 +48,14 @@ class ImproveOutcome:
 
 @dataclass(frozen=True)
 class _Lot:
-    key: str
+    product_id: int
+    uid: int | None  # None: a new purchase from the fastest vendor
     at: float
     qty: float
+
+    @property
+    def key(self) -> str:
+        return f"{self.product_id}_{'buy' if self.uid is None else self.uid}"
 
 
 @dataclass(frozen=True)
@@ -109,21 +115,18 @@ def improve(engine: Engine, state: PlanState, objective: float) -> ImproveOutcom
         return ImproveOutcome(None, report(
             f"{message}; the model finds no better allocation than the constructive plan's, "
             "which is kept", objective))
-    priority = _priority(state, model.order_keys())
-    if priority == state.confirmed_order_ids:  # the engine would build the same plan again
-        return ImproveOutcome(None, report(
-            f"{message}; the model keeps the constructive turn, which is kept", objective))
-    candidate = engine.run(confirmed_priority=priority)
+    reservations = model.reservations()
+    candidate = engine.run(reservations=reservations)
     assembler = Assembler(candidate)
     after = assembler.objective(assembler.orders())
     count = len({need.order_id for need in needs})
-    lot_count = sum(len(product_lots) for product_lots in lots.values())
+    lot_count = len({uid for uid, _, _ in reservations})
     if after < objective - 1e-9:
         return ImproveOutcome(candidate, report(
-            f"{message}; {lot_count} lots reallocated among {count} orders", after))
+            f"{message}; {lot_count} lots set aside among {count} orders", after))
     return ImproveOutcome(None, report(
-        f"{message}; reallocating {lot_count} lots among {count} orders was no better than the "
-        "constructive plan, which is kept", objective))
+        f"{message}; setting {lot_count} lots aside among {count} orders was no better than "
+        "the constructive plan, which is kept", objective))
 
 
 def _reason_products(reason: Reason | None) -> list[int]:
@@ -137,7 +140,8 @@ def _reason_products(reason: Reason | None) -> list[int]:
 
 def _subproblem(engine: Engine, state: PlanState) -> tuple[list[_Need], dict[int, list[_Lot]]]:
     """Needs and lots of the products that late or short confirmed lines wait for, limited
-    to ``improvement_batch`` needs."""
+    to ``improvement_batch`` needs. A lot holds what open manufacturing orders and the
+    confirmed orders left out of the batch leave of it."""
     demand = engine.demand
     contested: list[int] = []
     for outcome in state.committed.lines:
@@ -145,19 +149,23 @@ def _subproblem(engine: Engine, state: PlanState) -> tuple[list[_Need], dict[int
             outcome.at > demand.ready_by(outcome.order) + EPS
         if late:
             contested.extend(p for p in _reason_products(outcome.reason) if p not in contested)
-    if not contested:
+    free = state.free_lots
+    if not contested or free is None:
         return [], {}
+    free_uids = {uid for product in contested for uid, _, _ in free.get(product, ())}
     orders = {o.id: o for o in engine.snapshot.sale_orders}
     wanted: dict[tuple[int, int], float] = defaultdict(float)
     waited: dict[tuple[int, int], float] = defaultdict(float)
+    taken: list[tuple[tuple[int, int], int, float]] = []
     short: set[tuple[int, int]] = set()
     for consumption in state.base.stock.consumptions:
-        product = consumption.lot.product_id
-        if consumption.demand.kind == "sale" and product in contested and \
-                consumption.lot.kind in ("stock", "supply", "purchase"):
-            key = (consumption.demand.id, product)
+        lot = consumption.lot
+        if consumption.demand.kind == "sale" and lot.product_id in contested and \
+                (lot.uid in free_uids or lot.kind == "purchase"):
+            key = (consumption.demand.id, lot.product_id)
             wanted[key] += consumption.qty
-            waited[key] = max(waited[key], consumption.lot.at)
+            waited[key] = max(waited[key], lot.at)
+            taken.append((key, lot.uid, consumption.qty))
     for outcome in state.committed.lines:
         if outcome.missing > EPS and outcome.line.product_id in contested:
             wanted[(outcome.order.id, outcome.line.product_id)] += outcome.missing
@@ -166,16 +174,21 @@ def _subproblem(engine: Engine, state: PlanState) -> tuple[list[_Need], dict[int
                    waited[(order_id, product)], (order_id, product) in short)
              for (order_id, product), qty in sorted(wanted.items())]
     needs = needs[: engine.settings.improvement_batch]
+    kept = {(need.order_id, need.product_id) for need in needs}
+    used_outside: dict[int, float] = defaultdict(float)  # by orders left out of the batch
+    for key, uid, qty in taken:
+        if key not in kept:
+            used_outside[uid] += qty
     products = sorted({need.product_id for need in needs})
     lots: dict[int, list[_Lot]] = {p: [] for p in products}
-    ledger = engine.orders.initial_ledger([])
     for product in products:
-        for lot in ledger.stock.lots.get(product, []):
-            lots[product].append(_Lot(f"{product}_{lot.uid}", lot.at, lot.qty))
+        for uid, at, qty in free.get(product, ()):
+            if qty - used_outside[uid] > EPS:
+                lots[product].append(_Lot(product, uid, at, qty - used_outside[uid]))
         if engine.index.products[product].procurement == "buy":
             seller = engine.procurement.fastest_seller(product)
             if seller is not None:
-                lots[product].append(_Lot(f"{product}_buy", engine.procurement.arrival(seller),
+                lots[product].append(_Lot(product, None, engine.procurement.arrival(seller),
                                           sum(n.qty for n in needs if n.product_id == product)))
     return [n for n in needs if lots[n.product_id]], lots
 
@@ -247,27 +260,13 @@ class _Model:
         """The objective of the solution found."""
         return float(pulp.value(self.prob.objective) or 0.0)
 
-    def order_keys(self) -> dict[int, tuple[int, float, float]]:
-        """Per order, as the model serves it: (0 when all its needs are covered, else 1; days
-        late; when the first lot it uses arrives), so who gets the early lots goes first."""
-        keys: dict[int, tuple[int, float, float]] = {}
+    def reservations(self) -> list[tuple[int, int, float]]:
+        """(lot uid, sale order id, quantity): the stock and open supply the solution gives
+        each order (a new purchase needs no setting aside)."""
+        found = []
         for d, need in enumerate(self.needs):
-            short = 0 if (self.served[d].value() or 0) > 0.5 else 1
-            late = round(self.late[d].value() or 0.0, 6)
-            used = [lot.at for lot in self.lots[need.product_id]
-                    if (self.x[d, lot.key].value() or 0.0) > 1e-6]
-            first = min(used, default=float("inf"))
-            previous = keys.get(need.order_id, (0, 0.0, float("inf")))
-            keys[need.order_id] = (max(previous[0], short), max(previous[1], late),
-                                   min(previous[2], first))
-        return keys
-
-
-def _priority(state: PlanState, keys: dict[int, tuple[int, float, float]]) -> list[int]:
-    """Confirmed orders in the engine's turn, the model's orders refilled in its order: those
-    it covers in full first, the least late first."""
-    batch = [order_id for order_id in state.confirmed_order_ids if order_id in keys]
-    turn = {order_id: i for i, order_id in enumerate(state.confirmed_order_ids)}
-    resequenced = iter(sorted(batch, key=lambda oid: (*keys[oid], turn[oid])))
-    return [next(resequenced) if order_id in keys else order_id
-            for order_id in state.confirmed_order_ids]
+            for lot in self.lots[need.product_id]:
+                qty = self.x[d, lot.key].value() or 0.0
+                if lot.uid is not None and qty > 1e-6:
+                    found.append((lot.uid, need.order_id, min(qty, lot.qty)))
+        return sorted(found)

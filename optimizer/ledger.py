@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from optimizer.calendar import FORWARD, WorkingTime
-from optimizer.material import Consumption, Lot, Stock, StockFork, StockMark
+from optimizer.journal import Change, Journal
+from optimizer.material import Consumption, Lot, Stock, StockFork
 from optimizer.plan import DemandRef
 from optimizer.reason import Reason
-from optimizer.resource import LaneBook, LaneFork, LaneMark
+from optimizer.resource import LaneBook, LaneFork
 from optimizer.snapshot import SaleLine, SaleOrder
 
 
@@ -158,32 +159,51 @@ class Fork:
 
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
-        self.lanes = LaneFork(ledger.lanes)
-        self.stock = StockFork(ledger.stock)
+        self.journal = Journal()
+        self.lanes = LaneFork(ledger.lanes, self.journal)
+        self.stock = StockFork(ledger.stock, self.journal)
 
     def new_uid(self) -> int:
         """A fresh lot id."""
         return self.ledger.stock.new_uid()
 
     def mark(self) -> ForkMark:
-        """Remember this fork's state so a failed attempt can be undone."""
-        return ForkMark(self, self.lanes.mark(), self.stock.mark())
+        """Remember this fork's state so a failed attempt can be undone (costs nothing: the
+        fork's journal keeps what to undo)."""
+        return ForkMark(self, self.journal.position())
 
     def commit(self, share: float = 1.0) -> None:
         """Fold this fork into its ledger (only ``share`` of it, for a held quotation)."""
         self.lanes.commit(share)
         self.stock.commit(share)
+        self.journal.clear()
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, slots=True)
 class ForkMark:
     """A fork's state at one moment; :meth:`rollback` may be called more than once."""
 
     fork: Fork
-    lanes: LaneMark
-    stock: StockMark
+    position: int
 
     def rollback(self) -> None:
         """Undo everything the fork did since the mark."""
-        self.fork.lanes.restore(self.lanes)
-        self.fork.stock.restore(self.stock)
+        self.fork.journal.undo_to(self.position)
+
+    def set_aside(self) -> SetAside:
+        """Roll back, keeping what was undone so that :meth:`SetAside.restore` can make it
+        again (to try something else, then go back to the first attempt)."""
+        return SetAside(self, self.fork.journal.undo_to(self.position))
+
+
+@dataclass(frozen=True, slots=True)
+class SetAside:
+    """Changes a fork made after ``mark`` and that were rolled back."""
+
+    mark: ForkMark
+    changes: list[Change]
+
+    def restore(self) -> None:
+        """Undo whatever came after :attr:`mark` instead and make these changes again."""
+        self.mark.rollback()
+        self.mark.fork.journal.redo(self.changes)

@@ -14,12 +14,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
+from optimizer.journal import Change, Journal
 from optimizer.plan import DemandRef
 from optimizer.reason import Reason
 
 QTY_EPS = 1e-6
 LotKind = Literal["stock", "supply", "purchase", "production"]
-StockMark = tuple[dict[int, float], dict[int, list["Lot"]], list["Consumption"]]
 
 
 @dataclass(eq=False, slots=True)
@@ -69,20 +69,52 @@ class Stock:
         bisect.insort(self.lots.setdefault(lot.product_id, []), lot, key=_key)
 
 
-class StockFork:
-    """Tentative takes and new lots over a :class:`Stock`."""
+    def set_aside(self, reservations: list[tuple[int, int, float]]) -> list[Lot]:
+        """Split ``(lot uid, sale order id, quantity)`` off committed lots as lots only that
+        order may use (as much as is left of each); the new lots, in the order made."""
+        by_uid = {lot.uid: lot for lots in self.lots.values() for lot in lots} \
+            if reservations else {}
+        made = []
+        for uid, order_id, wanted in sorted(reservations):
+            lot = by_uid.get(uid)
+            if lot is None or lot.reserved_for is not None:
+                continue
+            qty = min(wanted, lot.qty)
+            if qty <= QTY_EPS:
+                continue
+            lot.qty -= qty
+            piece = Lot(self.new_uid(), lot.product_id, lot.at, qty, lot.kind, lot.reason,
+                        order_id, ref_id=lot.ref_id)
+            self.add(piece)
+            made.append(piece)
+        for product_id in sorted({lot.product_id for lot in made}):
+            self.lots[product_id] = [lot for lot in self.lots[product_id] if lot.qty > QTY_EPS]
+        return made
 
-    def __init__(self, stock: Stock):
+
+class StockFork:
+    """Tentative takes and new lots over a :class:`Stock`. Every change is recorded in the
+    fork's :class:`~optimizer.journal.Journal`."""
+
+    def __init__(self, stock: Stock, journal: Journal):
         self.stock = stock
+        self.journal = journal
         self.taken: dict[int, float] = {}
-        self.new_lots: dict[int, list[Lot]] = {}
+        self.new_lots: dict[int, list[Lot]] = {}  # in the order they were made
+        # the new lots not used up yet, by arrival: a quote's lines make and use up thousands,
+        # and each line looking through them all again made a quote's cost quadratic
+        self.open_lots: dict[int, list[Lot]] = {}
         self.consumptions: list[Consumption] = []
 
     def lots(self, product_id: int) -> Iterator[tuple[Lot, float]]:
         """Lots of a product with what is left of each, in the order they arrive."""
         base = self.stock.lots.get(product_id, ())
-        own = self.new_lots.get(product_id)
-        merged: Iterable[Lot] = sorted([*base, *own], key=_key) if own else base
+        own = self.open_lots.get(product_id)
+        merged: Iterable[Lot] = base
+        if own:
+            merged = list(base)
+            for lot in own:
+                bisect.insort(merged, lot, key=_key)
         taken = self.taken
         for lot in merged:
             left = lot.qty - taken.get(lot.uid, 0.0)
@@ -91,35 +123,71 @@ class StockFork:
 
     def take(self, lot: Lot, qty: float, demand: DemandRef) -> Consumption:
         """Use ``qty`` of ``lot`` for ``demand``."""
-        self.taken[lot.uid] = self.taken.get(lot.uid, 0.0) + qty
         consumption = Consumption(lot, qty, demand)
-        self.consumptions.append(consumption)
+        self.journal.record(self._take(lot, qty, consumption))
         return consumption
+
+    def _take(self, lot: Lot, qty: float, consumption: Consumption) -> Change:
+        before = self.taken.get(lot.uid)
+        used = (before or 0.0) + qty
+        self.taken[lot.uid] = used
+        self.consumptions.append(consumption)
+        closed = -1
+        own = self.open_lots.get(lot.product_id)
+        if own and lot.qty - used <= QTY_EPS:
+            k = bisect.bisect_left(own, _key(lot), key=_key)
+            if k < len(own) and own[k] is lot:
+                del own[k]
+                closed = k
+        return (self, "take", lot, qty, consumption, before, closed)
 
     def give_back(self, lot: Lot, qty: float) -> None:
         """Undo, in this fork only, a committed take of ``qty`` from ``lot``."""
         lots = self.stock.lots.get(lot.product_id, ())
         if any(candidate is lot for candidate in lots):
-            self.taken[lot.uid] = self.taken.get(lot.uid, 0.0) - qty
+            before = self.taken.get(lot.uid)
+            self.taken[lot.uid] = (before or 0.0) - qty
+            self.journal.record((self, "give_back", lot, qty, None, before, -1))
         else:  # the lot was used up and left the stock: bring it back as a new lot
             self.add(Lot(self.stock.new_uid(), lot.product_id, lot.at, qty, lot.kind,
                          lot.reason, lot.reserved_for, ref_id=lot.ref_id))
 
     def add(self, lot: Lot) -> None:
         """A new lot (planned output or a new purchase)."""
-        # a new list, never appended to: marks share the lists (copy on write)
-        self.new_lots[lot.product_id] = [*self.new_lots.get(lot.product_id, ()), lot]
+        self.journal.record(self._add(lot))
 
-    def mark(self) -> StockMark:
-        """A copy of this fork's state for :meth:`restore`."""
-        return dict(self.taken), dict(self.new_lots), self.consumptions[:]
+    def _add(self, lot: Lot) -> Change:
+        self.new_lots.setdefault(lot.product_id, []).append(lot)
+        own = self.open_lots.setdefault(lot.product_id, [])
+        k = bisect.bisect_left(own, _key(lot), key=_key)
+        own.insert(k, lot)
+        return (self, "add", lot, 0.0, None, None, k)
 
-    def restore(self, mark: StockMark) -> None:
-        """Put the fork back in the state of ``mark`` (any number of times)."""
-        taken, new_lots, consumptions = mark
-        self.taken = dict(taken)
-        self.new_lots = dict(new_lots)
-        self.consumptions[:] = consumptions
+    def undo(self, change: Change) -> None:
+        """Undo a take, a give-back or a new lot (the latest change still in force)."""
+        kind, lot, _, _, before, k = change[1:]
+        if kind == "add":
+            self.new_lots[lot.product_id].pop()
+            del self.open_lots[lot.product_id][k]
+            return
+        if before is None:
+            del self.taken[lot.uid]
+        else:
+            self.taken[lot.uid] = before
+        if kind == "take":
+            self.consumptions.pop()
+            if k >= 0:
+                self.open_lots[lot.product_id].insert(k, lot)
+
+    def redo(self, change: Change) -> None:
+        """Make an undone change again (with the same consumption, which answers hold)."""
+        kind, lot, qty, consumption = change[1:5]
+        if kind == "add":
+            self._add(lot)
+        elif kind == "take":
+            self._take(lot, qty, consumption)
+        else:
+            self.taken[lot.uid] = (self.taken.get(lot.uid) or 0.0) - qty
 
     def commit(self, share: float = 1.0) -> None:
         """Fold takes and new lots into the stock; below 1, only ``share`` of them."""
@@ -151,4 +219,4 @@ class StockFork:
             if product_lots:
                 stock.lots[product_id] = [lot for lot in product_lots if lot.qty > QTY_EPS]
         stock.consumptions.extend(self.consumptions)
-        self.taken, self.new_lots, self.consumptions = {}, {}, []
+        self.taken, self.new_lots, self.open_lots, self.consumptions = {}, {}, {}, []

@@ -12,6 +12,7 @@ from optimizer.demand import MINUTES_PER_DAY
 from optimizer.ledger import (
     Answer,
     Fork,
+    ForkMark,
     JobRecord,
     Ledger,
     LineOutcome,
@@ -172,7 +173,7 @@ class Orders:
         return record
 
     def _serve(self, fork: Fork, attempt: ScenarioRecord, request: Request, ready_by: float,
-               kind: DemandKind, mark: object) -> Answer:
+               kind: DemandKind, mark: ForkMark) -> Answer:
         """Just in time when asked and possible; else as soon as possible with Odoo's vendor,
         or with the fastest vendor when only that one is on time."""
         engine = self.engine
@@ -183,16 +184,14 @@ class Orders:
                     request.product_id, request.quantity, request.demand, target, BACKWARD,
                     request.scenario, request.reserved_for))
             except Unplannable:
-                fork_mark = mark
-                fork_mark.rollback()  # type: ignore[attr-defined]
+                mark.rollback()
                 attempt.jobs.clear()
                 attempt.purchases.clear()
         answer = engine.obtain(fork, attempt, request)
         if answer.at <= ready_by + EPS or not self._faster_vendor_helps(answer.reason):
             return answer
         jobs, purchases = attempt.jobs[:], attempt.purchases[:]
-        late = fork.mark()
-        mark.rollback()  # type: ignore[attr-defined]
+        late = mark.set_aside()
         attempt.jobs.clear()
         attempt.purchases.clear()
         try:
@@ -203,7 +202,7 @@ class Orders:
                 return faster
         except Unplannable:
             pass
-        late.rollback()  # back to the plan with Odoo's vendor
+        late.restore()  # back to the plan with Odoo's vendor
         attempt.jobs[:], attempt.purchases[:] = jobs, purchases
         return answer
 

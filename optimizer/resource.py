@@ -15,12 +15,13 @@ from __future__ import annotations
 import bisect
 
 from optimizer.calendar import BACKWARD, EPS, FORWARD, WorkingTime
+from optimizer.journal import Change, Journal
 
 BLOCK = 16
 _INF = float("inf")
 Gap = tuple[float, float]
-# a fork's lanes (copies sharing their blocks) and the bookings it made, at one moment
-LaneMark = tuple[dict[int, "Lane"], list[tuple[int, float, float]]]
+# where a change of a lane starts, its blocks, firsts and maxes before, how many blocks after
+Patch = tuple[int, list[list[Gap]], list[float], list[float], int]
 Slot = tuple[float, float, float, float]  # start and end instants, then their positions
 
 
@@ -86,9 +87,11 @@ class Lane:
                     return end
         return None
 
-    def occupy(self, start: float, end: float) -> None:
-        """Remove ``[start, end]`` from the free gaps (it lies inside one of them)."""
+    def occupy(self, start: float, end: float) -> Patch:
+        """Remove ``[start, end]`` from the free gaps (it lies inside one of them); returns
+        what :meth:`unpatch` needs to undo it."""
         k = max(0, bisect.bisect_right(self.firsts, start + EPS) - 1)
+        patch = (k, self.blocks[k:k + 1], self.firsts[k:k + 1], self.maxes[k:k + 1])
         block = self.blocks[k][:]  # copied: other lanes may share the block
         self.blocks[k] = block
         j = max(0, bisect.bisect_right(block, (start + EPS, float("inf"))) - 1)
@@ -99,33 +102,50 @@ class Lane:
         block[j:j + 1] = pieces
         if not block:
             del self.blocks[k], self.firsts[k], self.maxes[k]
-            return
+            return (*patch, 0)
         if len(block) > 2 * BLOCK:
             self.blocks[k:k + 1] = [block[:BLOCK], block[BLOCK:]]
             self.firsts[k:k + 1] = [0.0, 0.0]
             self.maxes[k:k + 1] = [0.0, 0.0]
             for i in (k, k + 1):
                 self._refresh(i)
-            return
+            return (*patch, 2)
         self.firsts[k] = block[0][0]
         if b - a >= self.maxes[k] - EPS:  # the largest gap shrank: find the new largest
             self.maxes[k] = max(y - x for x, y in block)
+        return (*patch, 1)
 
     def _refresh(self, k: int) -> None:
         block = self.blocks[k]
         self.firsts[k] = block[0][0]
         self.maxes[k] = max(b - a for a, b in block)
 
-    def vacate(self, start: float, end: float) -> None:
-        """Give ``[start, end]`` back to the free gaps."""
+    def vacate(self, start: float, end: float) -> Patch:
+        """Give ``[start, end]`` back to the free gaps; returns what :meth:`unpatch` needs to
+        undo it. Only the blocks around it change: the gaps it may join end at ``start`` or
+        begin at ``end``."""
+        k = bisect.bisect_right(self.firsts, start) - 1  # the last block starting by then
+        low, high = max(0, k), min(len(self.blocks), k + 2)
+        patch = (low, self.blocks[low:high], self.firsts[low:high], self.maxes[low:high])
         merged: list[Gap] = []
-        for a, b in sorted([*self.gaps(), (start, end)]):
+        for a, b in sorted([gap for block in patch[1] for gap in block] + [(start, end)]):
             if merged and a <= merged[-1][1] + EPS:
                 merged[-1] = (merged[-1][0], max(merged[-1][1], b))
             else:
                 merged.append((a, b))
         fresh = Lane([merged[i:i + BLOCK] for i in range(0, len(merged), BLOCK)])
-        self.blocks, self.firsts, self.maxes = fresh.blocks, fresh.firsts, fresh.maxes
+        self.blocks[low:high] = fresh.blocks
+        self.firsts[low:high] = fresh.firsts
+        self.maxes[low:high] = fresh.maxes
+        return (*patch, len(fresh.blocks))
+
+    def unpatch(self, patch: Patch) -> None:
+        """Undo the :meth:`occupy` or :meth:`vacate` that returned ``patch`` (the latest
+        change of this lane still in force)."""
+        k, blocks, firsts, maxes, count = patch
+        self.blocks[k:k + count] = blocks
+        self.firsts[k:k + count] = firsts
+        self.maxes[k:k + count] = maxes
 
 
 class LaneBook:
@@ -137,10 +157,12 @@ class LaneBook:
 
 
 class LaneFork:
-    """Tentative bookings over a :class:`LaneBook`; a lane is copied when first booked."""
+    """Tentative bookings over a :class:`LaneBook`; a lane is copied when first booked. Every
+    change is recorded in the fork's :class:`~optimizer.journal.Journal`."""
 
-    def __init__(self, book: LaneBook):
+    def __init__(self, book: LaneBook, journal: Journal):
         self.base = book
+        self.journal = journal
         self.own: dict[int, Lane] = {}
         self.added: list[tuple[int, float, float]] = []  # (work center, from, to) positions
 
@@ -180,35 +202,47 @@ class LaneFork:
         a, b = slot[2], slot[3]
         if b - a <= EPS:
             return
-        self._own(workcenter_id).occupy(a, b)
+        lane = self._own(workcenter_id)
+        patch = lane.occupy(a, b)
         self.added.append((workcenter_id, a, b))
+        self.journal.record((self, "occupy", lane, patch, workcenter_id, a, b))
 
     def release(self, workcenter_id: int, start: float, end: float) -> None:
         """Free a slot booked earlier (to re-quote a quotation that holds capacity)."""
         time = self.base.times[workcenter_id]
         a, b = time.position(start), time.position(end)
         if b - a > EPS:
-            self._own(workcenter_id).vacate(a, b)
+            lane = self._own(workcenter_id)
+            self.journal.record((self, "vacate", lane, lane.vacate(a, b), workcenter_id, a, b))
 
     def _own(self, workcenter_id: int) -> Lane:
         own = self.own.get(workcenter_id)
         if own is None:
             own = self.base.lanes[workcenter_id].copy()
             self.own[workcenter_id] = own
+            self.journal.record((self, "own", own, None, workcenter_id))
         return own
 
-    def mark(self) -> LaneMark:
-        """This fork's state for :meth:`restore`: a copy of each lane it booked (a copy
-        shares the lane's blocks, so it costs a few list copies) and its bookings so far.
-        Replaying the bookings instead made a rollback cost all the bookings of a quote's
-        earlier lines, and a quote's cost quadratic in its lines."""
-        return {wc: lane.copy() for wc, lane in self.own.items()}, self.added[:]
+    def undo(self, change: Change) -> None:
+        """Undo a change of :meth:`book`, :meth:`release` or a lane's first copy."""
+        kind, lane, patch, workcenter_id = change[1:5]
+        if kind == "own":
+            del self.own[workcenter_id]
+            return
+        lane.unpatch(patch)
+        if kind == "occupy":
+            self.added.pop()
 
-    def restore(self, mark: LaneMark) -> None:
-        """Put the fork back in the state of ``mark`` (any number of times)."""
-        lanes, added = mark
-        self.own = {wc: lane.copy() for wc, lane in lanes.items()}
-        self.added = added[:]
+    def redo(self, change: Change) -> None:
+        """Make an undone change again."""
+        kind, lane, _, workcenter_id = change[1:5]
+        if kind == "own":
+            self.own[workcenter_id] = lane
+        elif kind == "occupy":
+            lane.occupy(*change[5:])
+            self.added.append((workcenter_id, *change[5:]))
+        else:
+            lane.vacate(*change[5:])
 
     def commit(self, share: float = 1.0) -> None:
         """Make this fork's bookings part of the book; below 1, only the first ``share`` of
@@ -217,6 +251,9 @@ class LaneFork:
             added = self.added
             self.own, self.added = {}, []
             for wc, a, b in added:
-                self._own(wc).occupy(a, a + share * (b - a))
+                lane = self.own.get(wc)
+                if lane is None:
+                    lane = self.own[wc] = self.base.lanes[wc].copy()
+                lane.occupy(a, a + share * (b - a))
         self.base.lanes.update(self.own)
         self.own, self.added = {}, []

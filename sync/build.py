@@ -794,6 +794,8 @@ class SnapshotBuilder:
             confirmed = state == "sale"
             if not confirmed and _expired(row.get("validity_date"), today):
                 continue  # past its expiration date: it holds nothing and is not planned
+            if not confirmed and row.get("capacity_lost"):
+                continue  # its opportunity is lost: as if cancelled
             sale_lines = []
             for line in sorted(lines.get(row["id"], []),
                                key=lambda item: (item.get("sequence") or 0, item["id"])):

@@ -185,7 +185,9 @@ MODELS: tuple[ModelSpec, ...] = (
               domain=(("purchase_line_id", "!=", False),), required=False),
     ModelSpec("sale.order", _fields(
         "name", "partner_id", "state", "date_order", "commitment_date", "picking_policy",
-        "create_date", "company_id", "validity_date"), domain=(("state", "in", OPEN_SALE),),
+        # capacity_lost: the addon's (a quotation whose CRM opportunity is lost)
+        "create_date", "company_id", "validity_date", "capacity_lost"),
+        domain=(("state", "in", OPEN_SALE),),
         names=True,
         open_states=tuple(OPEN_SALE), deletable=True),
     ModelSpec("sale.order.line", _fields(

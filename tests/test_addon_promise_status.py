@@ -67,6 +67,27 @@ def test_no_promise_before_today():
 
 def test_every_status_has_a_label():
     shown = {key for key, _label in rule.STATUSES}
-    assert {"on_time", "late", "earliest", "cannot_plan", "no_delivery", "not_checked",
-            "stale"} == shown
+    assert {"on_time", "late", "short", "earliest", "cannot_plan", "no_delivery",
+            "not_checked", "stale"} == shown
     assert {key for key, _label in rule.PLANNED_STATUSES} <= shown
+
+
+@pytest.mark.parametrize(
+    ("promise", "target", "expected"),
+    [
+        (DAY, DAY, "short"),  # on time by date, but not all of it comes
+        (DAY, None, "short"),  # no date asked for: still not everything
+        (DAY, DAY - datetime.timedelta(days=1), "late"),  # late by date says more
+    ],
+)
+def test_a_line_short_by_quantity_is_not_on_time(promise, target, expected):
+    assert rule.promise_status("late", promise, target, short=True) == expected
+    assert rule.misses_target(expected)
+
+
+def test_short_does_not_hide_what_comes_first():
+    assert rule.promise_status("cannot_plan", None, DAY, short=True) == "cannot_plan"
+    assert rule.promise_status(False, None, DAY, short=True) == "not_checked"
+    assert rule.promise_status("late", DAY, DAY, has_goods=False, short=True) == "no_delivery"
+    assert not rule.misses_target("on_time")
+    assert not rule.misses_target("earliest")

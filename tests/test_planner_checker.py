@@ -98,3 +98,21 @@ def test_stock_below_zero_at_an_instant_is_refused():
     errors = check_plan(snapshot, dataclasses.replace(
         result, deliveries=(early, *result.deliveries[1:])))
     assert any("short by" in e for e in errors), errors
+
+
+def test_a_clock_with_a_fraction_of_a_second_gives_a_plan_the_checker_accepts():
+    """Odoo's clock is read to the microsecond; the plan's instants are to the second. Work
+    that starts right away, on stock counted at the clock, was written rounded down: 0.227 s
+    before the clock and the stock, and the checker found the stock short by that much."""
+    clock = dt.datetime(2026, 3, 2, 9, 49, 54, 227_000, tzinfo=dt.timezone.utc)  # a Monday
+    f = FactoryBuilder(now=clock)
+    saw = f.workcenter("Saw")
+    part, steel = f.product("Part", "make"), f.product("Steel", "none")
+    f.bom(part, {steel: 1}, [("Saw", saw, 2)])
+    f.on_hand(steel, 4)
+    f.order({part: 4}, asked=10)
+    snapshot = f.build()
+    result = plan(snapshot, PlannerSettings(solver="none"))
+    starts = [op.start_at for job in result.jobs for op in job.operations]
+    assert starts and min(starts) == dt.datetime(2026, 3, 2, 9, 49, 55, tzinfo=dt.timezone.utc)
+    assert check_plan(snapshot, result) == []

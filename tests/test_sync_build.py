@@ -200,3 +200,13 @@ def test_an_expired_quotation_holds_nothing_and_is_not_planned():
     # a confirmed order's old expiration date means nothing
     data["sale.order"][0].update(state="sale", validity_date="2020-01-01")
     assert [order.id for order in build_snapshot(data, user, NOW).sale_orders] == [140]
+
+
+def test_a_quotation_of_a_lost_opportunity_holds_nothing_and_is_not_planned():
+    data = rows()
+    user = {"company_id": [1, "My Company"], "tz": "UTC"}
+    data["sale.order"][0]["capacity_lost"] = True
+    assert build_snapshot(data, user, NOW).sale_orders == ()
+    # confirmed anyway: it is the customer's order, whatever CRM says
+    data["sale.order"][0]["state"] = "sale"
+    assert [order.id for order in build_snapshot(data, user, NOW).sale_orders] == [140]

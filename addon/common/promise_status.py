@@ -17,6 +17,7 @@ PLANNED_STATUSES = [
 STATUSES = [
     ("on_time", "On Time"),
     ("late", "Late"),
+    ("short", "Short by Quantity"),
     ("earliest", "Earliest Possible"),
     ("cannot_plan", "Cannot Plan"),
     ("no_delivery", "Nothing to Deliver"),
@@ -44,6 +45,7 @@ def promise_status(
     has_goods=True,
     computed_at=None,
     lines_changed_at=None,
+    short=False,
 ):
     """The status of a promise.
 
@@ -52,7 +54,11 @@ def promise_status(
     - *stale*: the lines changed after the promise was computed;
     - *cannot_plan*: the planner found no date;
     - *late* when the promised date is after ``target`` (the commitment or requested
-      date), *on_time* when it is on or before it;
+      date);
+    - *short* when the date holds, but only for part of the quantity (``short``: some
+      of it cannot be delivered at all within the planning horizon): the customer would
+      not get everything by the date, whatever the date;
+    - *on_time* when the promised date is on or before ``target``;
     - *earliest* without a target: the date is the earliest possible, not late against
       anything.
     """
@@ -64,14 +70,17 @@ def promise_status(
         return "stale"
     if planned_status == "cannot_plan" or not promise_date:
         return "cannot_plan"
-    if not target:
-        return "earliest"
-    return "late" if promise_date > target else "on_time"
+    if target and promise_date > target:
+        return "late"
+    if short:
+        return "short"
+    return "on_time" if target else "earliest"
 
 
 def misses_target(status):
-    """Whether a promise of this status misses its commitment or requested date."""
-    return status == "late"
+    """Whether a promise of this status does not keep its commitment or requested date
+    for everything ordered: late, or short by quantity."""
+    return status in ("late", "short")
 
 
 def not_before(promise_date, today):

@@ -5,6 +5,7 @@ from . import sale_order_promise
 from . import capacity_planner_run
 from . import capacity_planner_run_holds
 from . import capacity_promise_accuracy
+from . import capacity_promise_accuracy_summary
 from . import capacity_promise_history
 from . import capacity_purchase_suggestion
 from . import capacity_purchase_suggestion_peg

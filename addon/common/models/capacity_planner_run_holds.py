@@ -12,6 +12,12 @@ class CapacityPlannerRun(models.Model):
         help="Quotations that held capacity in the previous run and no longer do because "
         "their expiration date has passed.",
     )
+    holds_lost_count = fields.Integer(
+        string="Holds Ended: Lost",
+        readonly=True,
+        help="Quotations that held capacity in the previous run and whose CRM "
+        "opportunity was marked lost since.",
+    )
     holds_cancelled_count = fields.Integer(
         string="Holds Ended: Cancelled",
         readonly=True,
@@ -23,7 +29,9 @@ class CapacityPlannerRun(models.Model):
         store=True,
     )
 
-    @api.depends("holds_expired_count", "holds_cancelled_count")
+    @api.depends("holds_expired_count", "holds_lost_count", "holds_cancelled_count")
     def _compute_holds_ended_count(self):
         for run in self:
-            run.holds_ended_count = run.holds_expired_count + run.holds_cancelled_count
+            run.holds_ended_count = (
+                run.holds_expired_count + run.holds_lost_count + run.holds_cancelled_count
+            )

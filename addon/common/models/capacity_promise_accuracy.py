@@ -3,6 +3,7 @@
 import math
 
 from odoo import api, fields, models, tools
+from odoo.tools import SQL
 
 from ..compat import aggregator
 
@@ -14,6 +15,41 @@ def percentile(values, share):
     if not ordered:
         return 0.0
     return float(ordered[max(math.ceil(share * len(ordered)) - 1, 0)])
+
+
+# one row per delivered order that had a date to keep; the summary per month is built
+# from the same rows (not from the view, which a module update drops and recreates)
+ACCURACY_ROWS = """
+SELECT
+    so.id AS id,
+    so.id AS order_id,
+    so.company_id AS company_id,
+    so.user_id AS user_id,
+    so.partner_id AS partner_id,
+    (
+        SELECT pt.categ_id
+        FROM sale_order_line sol
+        JOIN product_product pp ON pp.id = sol.product_id
+        JOIN product_template pt ON pt.id = pp.product_tmpl_id
+        WHERE sol.order_id = so.id
+            AND sol.display_type IS NULL
+            AND pt.type != 'service'
+        ORDER BY sol.sequence, sol.id
+        LIMIT 1
+    ) AS categ_id,
+    so.capacity_delivered_date AS delivered_date,
+    so.capacity_target_date AS target_date,
+    GREATEST(so.capacity_delivered_date - so.capacity_target_date, 0)::float
+        AS days_late,
+    CASE WHEN so.capacity_delivered_date <= so.capacity_target_date
+        THEN 100.0 ELSE 0.0 END AS on_time_rate,
+    CASE WHEN so.capacity_repromise_count > 0
+        THEN 100.0 ELSE 0.0 END AS repromised_rate
+FROM sale_order so
+WHERE so.state NOT IN ('draft', 'sent', 'cancel')
+    AND so.capacity_delivered_date IS NOT NULL
+    AND so.capacity_target_date IS NOT NULL
+"""
 
 
 class CapacityPromiseAccuracy(models.Model):
@@ -80,39 +116,10 @@ class CapacityPromiseAccuracy(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            """
-            CREATE OR REPLACE VIEW capacity_promise_accuracy AS (
-                SELECT
-                    so.id AS id,
-                    so.id AS order_id,
-                    so.company_id AS company_id,
-                    so.user_id AS user_id,
-                    so.partner_id AS partner_id,
-                    (
-                        SELECT pt.categ_id
-                        FROM sale_order_line sol
-                        JOIN product_product pp ON pp.id = sol.product_id
-                        JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                        WHERE sol.order_id = so.id
-                            AND sol.display_type IS NULL
-                            AND pt.type != 'service'
-                        ORDER BY sol.sequence, sol.id
-                        LIMIT 1
-                    ) AS categ_id,
-                    so.capacity_delivered_date AS delivered_date,
-                    so.capacity_target_date AS target_date,
-                    GREATEST(so.capacity_delivered_date - so.capacity_target_date, 0)::float
-                        AS days_late,
-                    CASE WHEN so.capacity_delivered_date <= so.capacity_target_date
-                        THEN 100.0 ELSE 0.0 END AS on_time_rate,
-                    CASE WHEN so.capacity_repromise_count > 0
-                        THEN 100.0 ELSE 0.0 END AS repromised_rate
-                FROM sale_order so
-                WHERE so.state NOT IN ('draft', 'sent', 'cancel')
-                    AND so.capacity_delivered_date IS NOT NULL
-                    AND so.capacity_target_date IS NOT NULL
+            SQL(
+                "CREATE OR REPLACE VIEW capacity_promise_accuracy AS (%s)",
+                SQL(ACCURACY_ROWS),
             )
-            """
         )
 
     @api.model

@@ -123,6 +123,8 @@ class SaleOrder(models.Model):
         index=True,
         help="Late: the promised date is after the delivery date committed to the "
         "customer (or, without one, the requested date); On Time: on or before it; "
+        "Short by Quantity: the date holds for part of the quantity only, the rest "
+        "cannot be delivered within the planning horizon; "
         "Earliest Possible: no date was asked for or committed. Stale: the order lines "
         "changed after the promise was computed; check capacity again. Nothing to "
         "Deliver: only services, no promise.",
@@ -164,6 +166,7 @@ class SaleOrder(models.Model):
         "capacity_has_goods",
         "capacity_computed_at",
         "capacity_lines_changed_at",
+        "order_line.capacity_missing_qty",
     )
     def _compute_capacity_status(self):
         for order in self:
@@ -174,6 +177,8 @@ class SaleOrder(models.Model):
                 has_goods=order.capacity_has_goods,
                 computed_at=order.capacity_computed_at,
                 lines_changed_at=order.capacity_lines_changed_at,
+                # a line that cannot come in full: the order's date is not for all of it
+                short=any(line.capacity_missing_qty > 0 for line in order.order_line),
             )
 
     @api.depends("capacity_computed_at", "capacity_run_id")
@@ -410,6 +415,7 @@ class SaleOrder(models.Model):
                 "capacity_promise_date": False,
                 "capacity_planned_status": False,
                 "capacity_reason": False,
+                "capacity_missing_qty": 0.0,
             }
         )
 
@@ -594,6 +600,7 @@ class SaleOrder(models.Model):
                     "capacity_planned_status": promise and promise.status or False,
                     "capacity_reason": promise and promise.reason or False,
                     "capacity_reason_data": promise and promise.reason_data or False,
+                    "capacity_missing_qty": promise and promise.missing_quantity or 0.0,
                 }
             )
 
@@ -692,7 +699,7 @@ class SaleOrder(models.Model):
                 "capacity_cause_date": False,
                 "capacity_cause_name": False,
             }
-            if at_risk or order.capacity_status in ("late", "cannot_plan"):
+            if at_risk or order.capacity_status in ("late", "short", "cannot_plan"):
                 values.update(order._capacity_cause_values())
             order.update(values)
 

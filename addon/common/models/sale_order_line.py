@@ -1,6 +1,6 @@
 # Copyright 2026 capacity-promise
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from ..promise_status import PLANNED_STATUSES, STATUSES, not_before, promise_status
 from .write_changes import changed, write_each
@@ -15,6 +15,7 @@ _NO_PROMISE = {
     "capacity_planned_status": False,
     "capacity_reason": False,
     "capacity_reason_data": False,
+    "capacity_missing_qty": 0.0,
 }
 # what only the service writes: the plan's fields and the status computed from them
 _SERVICE_FIELDS = set(_NO_PROMISE) | {"capacity_status"}
@@ -38,10 +39,19 @@ class SaleOrderLine(models.Model):
         "by the same rule as the order's.",
     )
     capacity_reason = fields.Char(string="Promise Reason", copy=False, readonly=True)
+    capacity_missing_qty = fields.Float(
+        string="Short Quantity",
+        digits="Product Unit of Measure",
+        copy=False,
+        readonly=True,
+        help="The part of the line's quantity that cannot be delivered within the "
+        "planning horizon: the promised date holds for the rest only.",
+    )
 
     @api.depends(
         "capacity_planned_status",
         "capacity_promise_date",
+        "capacity_missing_qty",
         "order_id.capacity_target_date",
         "product_id.type",
         "display_type",
@@ -57,7 +67,19 @@ class SaleOrderLine(models.Model):
                 line.capacity_promise_date,
                 line.order_id.capacity_target_date,
                 has_goods=line.product_id.type != "service",
+                short=line.capacity_missing_qty > 0,
             )
+
+    def _capacity_document_short_note(self):
+        """What the customer's documents say under the date of a line that cannot come
+        in full, in the document's language."""
+        self.ensure_one()
+        number = self.env["capacity.reason"]._number
+        return _(
+            "%(available)s of %(quantity)s by this date; the rest will be confirmed later.",
+            available=number(max(self.product_uom_qty - self.capacity_missing_qty, 0.0)),
+            quantity=number(self.product_uom_qty),
+        )
 
     @api.model
     def _capacity_apply_plan(self, orders, promises):
@@ -71,6 +93,7 @@ class SaleOrderLine(models.Model):
                 "capacity_planned_status": promise.status,
                 "capacity_reason": promise.reason or False,
                 "capacity_reason_data": promise.reason_data or False,
+                "capacity_missing_qty": promise.missing_quantity or 0.0,
             }
             for promise in promises
         }

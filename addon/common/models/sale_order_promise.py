@@ -15,7 +15,7 @@ from odoo import _, api, fields, models
 from odoo.tools.misc import format_date
 
 from ..compat import list_view_type
-from ..promise_status import target_date
+from ..promise_status import misses_target, target_date
 
 ALERT_TYPE = "sale_capacity_promise.mail_activity_type_promise_at_risk"
 # a projection is compared day by day for working days up to this far
@@ -72,6 +72,14 @@ class SaleOrder(models.Model):
     capacity_history_ids = fields.One2many(
         "capacity.promise.history", "order_id", string="Promise History", readonly=True
     )
+    capacity_lost = fields.Boolean(
+        string="Opportunity Lost",
+        compute="_compute_capacity_lost",
+        store=True,
+        help="The quotation's opportunity (CRM) is marked lost: like a cancelled "
+        "quotation, it holds no capacity and is not planned. Always unset without the "
+        "CRM link (sale_crm).",
+    )
     capacity_slipped = fields.Boolean(
         string="Promise Slipped",
         copy=False,
@@ -117,6 +125,21 @@ class SaleOrder(models.Model):
                 target_date(order.capacity_commitment_day, order.capacity_requested_date)
                 or False
             )
+
+    def _capacity_lost_depends(self):
+        # sale_crm adds opportunity_id; without it there is no opportunity to lose
+        if "opportunity_id" not in self._fields:
+            return []
+        return ["opportunity_id.active", "opportunity_id.probability"]
+
+    @api.depends(lambda order: order._capacity_lost_depends())
+    def _compute_capacity_lost(self):
+        linked = "opportunity_id" in self._fields
+        for order in self:
+            # CRM's own "lost": archived with a probability of 0 (crm.lead
+            # action_set_lost; 19's won_status says the same)
+            lead = order.opportunity_id if linked else None
+            order.capacity_lost = bool(lead) and not lead.active and not lead.probability
 
     @api.depends("order_line.product_id.type", "order_line.display_type")
     def _compute_capacity_has_goods(self):
@@ -411,9 +434,11 @@ class SaleOrder(models.Model):
         )._capacity_apply_plan(run, promises)
         watched._capacity_record_projection(before)
         # the run's count of late orders by the one status rule, not the planner's
+        # (short by quantity counts: the customer does not get everything by the date)
         run.sudo().late_count = len(
             watched.filtered(
-                lambda order: order.id in planned_ids and order.capacity_status == "late"
+                lambda order: order.id in planned_ids
+                and misses_target(order.capacity_status)
             )
         )
         return result
@@ -441,8 +466,10 @@ class SaleOrder(models.Model):
     @api.model
     def _capacity_end_holds(self, run, planned_ids):
         """Count, on ``run``, the quotations whose hold of capacity ended since the last
-        run: expired (past their expiration date, the service no longer plans them) or
-        cancelled; a cancelled one's promise is cleared so that it is counted once."""
+        run: expired (past their expiration date, the service no longer plans them),
+        lost (their CRM opportunity is lost, nor are they planned) or cancelled; a
+        cancelled one's promise is cleared so that it is counted once (the others'
+        are cleared as no longer planned)."""
         params = self.env["ir.config_parameter"].sudo()
         if not params.get_param("sale_capacity_promise.quotations_hold_capacity"):
             return
@@ -457,12 +484,14 @@ class SaleOrder(models.Model):
         )
         cancelled = held.filtered(lambda order: order.state == "cancel")
         today = fields.Date.context_today(self, run.snapshot_at)
-        expired = (held - cancelled).filtered(
+        lost = (held - cancelled).filtered("capacity_lost")
+        expired = (held - cancelled - lost).filtered(
             lambda order: order.validity_date and order.validity_date < today
         )
         run.sudo().write(
             {
                 "holds_expired_count": len(expired),
+                "holds_lost_count": len(lost),
                 "holds_cancelled_count": len(cancelled),
             }
         )
@@ -481,7 +510,7 @@ class SaleOrder(models.Model):
         order whose promise misses its commitment or requested date asks first. Any
         other caller (portal signature, payment, another module) confirms as Odoo does."""
         if self.env.context.get("capacity_confirm_check"):
-            late = self.filtered(lambda order: order.capacity_status == "late")
+            late = self.filtered(lambda order: misses_target(order.capacity_status))
             if late:
                 return self.env["capacity.confirm.wizard"]._open_for(self)
         return super(
@@ -518,18 +547,20 @@ class SaleOrder(models.Model):
         return bool(self.capacity_promise_date) and self.capacity_status in (
             "on_time",
             "late",
+            "short",
             "earliest",
         )
 
     def _capacity_document_line_promises(self):
-        """The lines with their promised dates, when the lines' dates differ (else the
-        order's date says it all)."""
+        """The lines with their promised dates, when the lines' dates differ or a line
+        cannot come in full (else the order's date says it all)."""
         self.ensure_one()
         if not self._capacity_document_shows_promise():
             return self.env["sale.order.line"]
         lines = self.order_line.filtered(
             lambda line: not line.display_type and line.capacity_promise_date
         )
-        if len(set(lines.mapped("capacity_promise_date"))) < 2:
+        short = any(line.capacity_missing_qty > 0 for line in lines)
+        if len(set(lines.mapped("capacity_promise_date"))) < 2 and not short:
             return self.env["sale.order.line"]
         return lines

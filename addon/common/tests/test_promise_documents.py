@@ -42,6 +42,15 @@ class TestPromiseOnThePrintedQuotation(PromiseDocumentCase):
         self.assertIn("Delivery per line", html)
         self.assertIn(format_date(self.env, self.today + timedelta(days=4)), html)
 
+    def test_a_line_that_cannot_come_in_full_says_so(self):
+        payload = self._order_payload(self.order, 10, "late")
+        payload["lines"][1]["missing_quantity"] = 4
+        self._apply(self._plan(orders=[payload], suggestions=[]))
+        html = self._pdf_html()
+        # one date for both lines, but the shelves do not all come by it
+        self.assertIn("Delivery per line", html)
+        self.assertIn("6 of 10 by this date; the rest will be confirmed later.", html)
+
     def test_a_setting_hides_it(self):
         self._promise(10, second_line_days=4)
         self.env["ir.config_parameter"].sudo().set_param(

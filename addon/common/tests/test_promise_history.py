@@ -149,6 +149,44 @@ class TestPromiseAccuracy(PromiseHistoryCase):
         )
         self.assertEqual(groups, [(self.salesman, 50.0, 2.0)])
 
+    def test_the_monthly_summary_has_the_90th_percentile(self):
+        late = self.order
+        on_time = self.order_2
+        on_time.user_id = self.manager
+        self._delivered(late, -4, re_promise=True)  # 4 days late
+        self._delivered(on_time, 2)
+        month = late.capacity_delivered_date.replace(day=1)
+        summary = self.env["capacity.promise.accuracy.summary"].with_user(self.salesman)
+        rows = summary.search([("month", "=", month)])
+        total = rows.filtered(lambda row: row.dimension == "total")
+        self.assertEqual(len(total), 1)
+        self.assertEqual(total.delivered_count, 2)
+        self.assertEqual(total.on_time_rate, 50.0)
+        self.assertEqual(total.mean_days_late, 2.0)
+        # the nearest rank (an interpolated percentile would say 3.6)
+        self.assertEqual(total.p90_days_late, 4.0)
+        self.assertEqual(total.repromised_rate, 50.0)
+        by_user = {
+            row.user_id: row for row in rows if row.dimension == "salesperson"
+        }
+        self.assertEqual(
+            (by_user[self.salesman].p90_days_late, by_user[self.salesman].on_time_rate),
+            (4.0, 0.0),
+        )
+        self.assertEqual(
+            (by_user[self.manager].p90_days_late, by_user[self.manager].on_time_rate),
+            (0.0, 100.0),
+        )
+        (category,) = rows.filtered(lambda row: row.dimension == "category")
+        self.assertEqual(category.categ_id, self.product.categ_id)
+        self.assertEqual(category.delivered_count, 2)
+        (customer,) = rows.filtered(lambda row: row.dimension == "customer")
+        self.assertEqual(customer.partner_id, self.customer)
+        # the same figure as the service's /metrics
+        figures = self.env["capacity.promise.accuracy"].get_promise_accuracy()
+        self.assertEqual(total.p90_days_late, figures["p90_days_late"])
+        self.assertAlmostEqual(total.on_time_rate / 100, figures["on_time_share"])
+
     def test_an_order_without_a_date_to_keep_does_not_count(self):
         self.order.capacity_requested_date = False
         self.order.action_confirm()

@@ -203,6 +203,42 @@ class TestHoldsEnd(CapacityPromiseCase):
         run = self.env["capacity.planner.run"].browse(result["run_id"])
         self.assertEqual(run.holds_ended_count, 0)
 
+    def test_a_lost_opportunity_ends_the_hold(self):
+        if "opportunity_id" not in self.env["sale.order"]._fields:
+            self.assertFalse(self.order.capacity_lost)
+            self.skipTest("CRM's link to quotations (sale_crm) is not installed")
+        self.env["ir.config_parameter"].sudo().set_param(
+            "sale_capacity_promise.quotations_hold_capacity", "True"
+        )
+        lead = self.env["crm.lead"].create(
+            {"name": "Cabinets for the new office", "type": "opportunity"}
+        )
+        self.order.opportunity_id = lead
+        self._apply(self._plan("run-1", suggestions=[]))
+        self.assertFalse(self.order.capacity_lost)
+        lead.action_set_lost()
+        self.assertTrue(self.order.capacity_lost)
+        self.assertFalse(self.order_2.capacity_lost)
+        # the service no longer plans it (it reads capacity_lost); the run says why
+        result = self._apply(
+            self._plan(
+                "run-2",
+                snapshot_at=self.snapshot_at + timedelta(minutes=5),
+                orders=[self._order_payload(self.order_2, 30, "late")],
+                suggestions=[],
+            )
+        )
+        run = self.env["capacity.planner.run"].browse(result["run_id"])
+        self.assertEqual(
+            (run.holds_ended_count, run.holds_lost_count, run.holds_expired_count),
+            (1, 1, 0),
+        )
+        self.assertFalse(self.order.capacity_promise_date)
+        # won back: it is an open quotation again
+        lead.action_unarchive()
+        lead.probability = 50
+        self.assertFalse(self.order.capacity_lost)
+
     def test_nothing_is_counted_when_quotations_hold_nothing(self):
         self._apply(self._plan("run-1", suggestions=[]))
         self.order.validity_date = self.today - timedelta(days=1)
@@ -216,3 +252,69 @@ class TestHoldsEnd(CapacityPromiseCase):
         )
         run = self.env["capacity.planner.run"].browse(result["run_id"])
         self.assertEqual(run.holds_ended_count, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestShortByQuantity(CapacityPromiseCase):
+    """A line whose date is on time but that cannot come in full is not on time: the
+    customer would not get everything by the date."""
+
+    def setUp(self):
+        super().setUp()
+        # 10 days is on time against the requested date (11 days); of the 10 shelves
+        # 4 cannot come within the planning horizon
+        payload = self._order_payload(self.order, 10, "late")
+        payload["lines"][1]["missing_quantity"] = 4
+        self.result = self._apply(self._plan(orders=[payload], suggestions=[]))
+        self.cabinets, self.shelves = self.order.order_line
+
+    def test_the_line_and_the_order_say_short(self):
+        self.assertEqual(self.shelves.capacity_missing_qty, 4)
+        self.assertEqual(self.shelves.capacity_status, "short")
+        self.assertEqual(self.cabinets.capacity_status, "on_time")
+        self.assertEqual(self.order.capacity_status, "short")
+        # with no date asked for, still not everything comes
+        self.order.capacity_requested_date = False
+        self.assertEqual(self.shelves.capacity_status, "short")
+        self.assertEqual(self.order.capacity_status, "short")
+
+    def test_a_later_date_says_late(self):
+        self.order.capacity_requested_date = self.today + timedelta(days=5)
+        self.assertEqual(self.order.capacity_status, "late")
+
+    def test_the_run_counts_it_with_the_late_orders(self):
+        run = self.env["capacity.planner.run"].browse(self.result["run_id"])
+        self.assertEqual(run.late_count, 1)
+
+    def test_it_recovers_when_the_next_run_finds_everything(self):
+        self._apply(
+            self._plan(
+                "run-2",
+                snapshot_at=self.snapshot_at + timedelta(minutes=5),
+                orders=[self._order_payload(self.order, 10, "on_time")],
+                suggestions=[],
+            )
+        )
+        self.assertEqual(self.shelves.capacity_missing_qty, 0)
+        self.assertEqual(self.order.capacity_status, "on_time")
+
+    def test_confirming_asks_and_names_the_quantity(self):
+        action = (
+            self.order.with_user(self.salesman)
+            .with_context(capacity_confirm_check=True)
+            .action_confirm()
+        )
+        self.assertEqual(action["res_model"], "capacity.confirm.wizard")
+        self.assertEqual(self.order.state, "draft")
+        wizard = self.env["capacity.confirm.wizard"].browse(action["res_id"])
+        self.assertIn("4 of 10 Shelf cannot be delivered", wizard.message)
+        # a later date would not bring the missing shelves: not offered
+        self.assertFalse(wizard.late_order_ids)
+        wizard.with_user(self.salesman).action_confirm_anyway()
+        self.assertEqual(self.order.state, "sale")
+
+    def test_the_filter_of_late_promises_lists_it(self):
+        orders = self.env["sale.order"].search(
+            [("capacity_status", "in", ("late", "short"))]
+        )
+        self.assertIn(self.order, orders)

@@ -2,6 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 
+from ..promise_status import misses_target
+
 
 class CapacityConfirmWizard(models.TransientModel):
     """Asked before confirming quotations whose promise misses the commitment (or
@@ -21,19 +23,36 @@ class CapacityConfirmWizard(models.TransientModel):
 
     @api.model
     def _open_for(self, orders):
-        late = orders.filtered(lambda order: order.capacity_status == "late")
-        lines = [
-            _(
-                "%(order)s: promised %(promise)s, but %(target)s was %(what)s.",
-                order=order.name,
-                promise=order._capacity_format(order.capacity_promise_date),
-                target=order._capacity_format(order.capacity_target_date),
-                what=_("committed")
-                if order.capacity_commitment_day
-                else _("requested"),
-            )
-            for order in late
-        ]
+        missing = orders.filtered(lambda order: misses_target(order.capacity_status))
+        # a later date is what "use the promised date" answers; a short quantity it is not
+        late = missing.filtered(lambda order: order.capacity_status == "late")
+        lines = []
+        for order in missing:
+            if order in late:
+                lines.append(
+                    _(
+                        "%(order)s: promised %(promise)s, but %(target)s was %(what)s.",
+                        order=order.name,
+                        promise=order._capacity_format(order.capacity_promise_date),
+                        target=order._capacity_format(order.capacity_target_date),
+                        what=_("committed")
+                        if order.capacity_commitment_day
+                        else _("requested"),
+                    )
+                )
+            lines += [
+                _(
+                    "%(order)s: %(missing)s of %(quantity)s %(product)s cannot be "
+                    "delivered within the planning horizon; the promised date is for "
+                    "the rest only.",
+                    order=order.name,
+                    missing=self.env["capacity.reason"]._number(line.capacity_missing_qty),
+                    quantity=self.env["capacity.reason"]._number(line.product_uom_qty),
+                    product=line.product_id.display_name,
+                )
+                for line in order.order_line
+                if line.capacity_missing_qty > 0
+            ]
         wizard = self.create(
             {
                 "order_ids": [fields.Command.set(orders.ids)],

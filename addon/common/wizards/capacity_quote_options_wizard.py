@@ -71,9 +71,10 @@ class CapacityQuoteOptionsWizard(models.TransientModel):
         rows = Markup("")
         by_date = {line.line_id: (quantity, rest) for line, quantity, rest in options.by_date_lines}
         for line, shipments in options.as_it_comes:
-            parts = ", ".join(f"{qty(q)} {_('on')} {day(d)}" for d, q in shipments) or _(
-                "cannot be planned"
-            )
+            parts = ", ".join(
+                _("%(quantity)s on %(date)s", quantity=qty(q), date=day(d))
+                for d, q in shipments
+            ) or _("cannot be planned")
             cells = Markup("<td>%s</td><td class='text-end'>%s</td><td>%s</td>") % (
                 escape(line.name),
                 qty(line.quantity),

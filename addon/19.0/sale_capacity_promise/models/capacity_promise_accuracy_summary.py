@@ -1,0 +1,1 @@
+../../../common/models/capacity_promise_accuracy_summary.py
