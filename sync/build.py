@@ -661,15 +661,40 @@ class SnapshotBuilder:
             levels.append(StockLevel(product, quantity, uom_of[product]))
         return levels
 
+    def ordered_from_suggestions(self) -> set[int]:
+        """The RFQ lines our suggestions were ordered on. Requests for quotation are not supply
+        yet (Odoo's forecast ignores them), except those made from our suggestions: they must
+        not be suggested again. A line counts only when it is for the suggestion's product in
+        its company (any unit of the product converts), else anyone who may write the
+        suggestion could make any RFQ line count as supply."""
+        lines = {row["id"]: row for row in self.rows.get("purchase.order.line", [])}
+        result = set()
+        for row in self.rows.get("capacity.purchase.suggestion", []):
+            line = lines.get(m2o_id(row.get("purchase_line_id")) or 0)
+            if row.get("state") != "ordered" or line is None:
+                continue
+            problem = ""
+            if m2o_id(line.get("product_id")) != m2o_id(row.get("product_id")):
+                problem = (f"is for {m2o_name(line.get('product_id')) or 'no product'}, not "
+                           f"for the suggestion's {m2o_name(row.get('product_id')) or 'product'}")
+            elif "company_id" in row and (m2o_id(line.get("company_id")) or self.company_id) != \
+                    (m2o_id(row.get("company_id")) or self.company_id):
+                problem = (f"is in {m2o_name(line.get('company_id')) or 'another company'}, "
+                           f"not in the suggestion's {m2o_name(row.get('company_id'))}")
+            if problem:
+                order = m2o_name(line.get("order_id")) or line.get("display_name") or ""
+                self.warn(f"capacity.purchase.suggestion {row['id']} '{row.get('key') or ''}' "
+                          f"is ordered on purchase.order.line {line['id']} '{order}', which "
+                          f"{problem}; the RFQ line is not counted as supply")
+                continue
+            result.add(line["id"])
+        return result
+
     def purchase_lines(self, planned: set[int], vendors: dict[int, Vendor]) -> list[PurchaseLine]:
         today = self.now.astimezone(self.tz).date()
         # the order's own number: its display name adds the vendor's reference
         numbers = {row["id"]: row.get("name") for row in self.rows.get("purchase.order", [])}
-        # requests for quotation are not supply yet (Odoo's forecast ignores them), except
-        # those made from our suggestions: they must not be suggested again
-        from_suggestions = {m2o_id(row.get("purchase_line_id"))
-                            for row in self.rows.get("capacity.purchase.suggestion", [])
-                            if row.get("state") == "ordered"}
+        from_suggestions = self.ordered_from_suggestions()
         result = []
         for row in self.rows.get("purchase.order.line", []):
             product = m2o_id(row.get("product_id"))

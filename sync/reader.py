@@ -180,9 +180,11 @@ MODELS: tuple[ModelSpec, ...] = (
                       ("state", "not in", ["draft", "done", "cancel"]),
                       ("sale_line_id", "=", False)),
               required=False, name="stock.move:outgoing"),
-    # purchase lines created from suggestions: counted as supply even while only RFQs
-    ModelSpec("capacity.purchase.suggestion", _fields("purchase_line_id", "state"),
-              domain=(("purchase_line_id", "!=", False),), required=False),
+    # purchase lines created from suggestions: counted as supply even while only RFQs, when
+    # for the suggestion's product and company (named in the warning when not)
+    ModelSpec("capacity.purchase.suggestion", _fields(
+        "purchase_line_id", "state", "key", "product_id", "company_id"),
+              domain=(("purchase_line_id", "!=", False),), required=False, names=True),
     ModelSpec("sale.order", _fields(
         "name", "partner_id", "state", "date_order", "commitment_date", "picking_policy",
         # capacity_lost: the addon's (a quotation whose CRM opportunity is lost)

@@ -146,8 +146,10 @@ class PlanningService:
         self.client = client or OdooClient(settings)
         self.store = store or StateStore(settings.state_url)
         self.store.bind(settings.odoo_url, settings.odoo_db)
+        # one clock for the whole run: a read stamped by another would make a plan's
+        # started_at and finished_at disagree
         self.reader = OdooReader(self.client, self.store, settings.page_size,
-                                 settings.overlap_seconds, progress=progress,
+                                 settings.overlap_seconds, progress=progress, clock=clock,
                                  workers=settings.read_workers)
         self.clock = clock
         self.current: CurrentPlan | None = None

@@ -1,17 +1,19 @@
 """A planning service with a plan from the fake Odoo 17, shared by the API tests of one module,
-and a way to call the WSGI application without a socket."""
+a way to call the WSGI application without a socket, and the API served on a real one."""
 
 from __future__ import annotations
 
 import io
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from conftest import AddonStub, settings_for
-from fake_odoo import start_fake_odoo
+from conftest import addon_fake, settings_for
 
-from sync.server import ApiApp
+from sync.server import ApiApp, ApiServer
 from sync.service import PlanningService
 
 TOKEN = "test-token"
@@ -21,14 +23,24 @@ TOKEN = "test-token"
 def planned_service(tmp_path_factory):
     """A service that has planned the recorded demo data once (its Odoo keeps running)."""
     tmp_path = tmp_path_factory.mktemp("api")
-    addon = AddonStub()
-    with start_fake_odoo() as server:
-        server.register_method("capacity.planner.run", "apply_plan", addon.apply_plan)
-        server.register_method("capacity.planner.run", "get_service_settings",
-                               addon.get_service_settings)
+    with addon_fake() as (server, _):
         service = PlanningService(settings_for(server, tmp_path, solver="none"))
         service.run_once()
         yield service
+
+
+@contextmanager
+def serving(service: PlanningService, **options: Any) -> Iterator[tuple[str, int]]:
+    """The service's HTTP API on a free local port (``options``: the server's limits), its
+    address while the block runs."""
+    httpd = ApiServer(("127.0.0.1", 0), service, **options)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield httpd.server_address
+    finally:
+        httpd.shutdown()
+        thread.join(10)
 
 
 def call(app: ApiApp, method: str, path: str, body: bytes | None = None,

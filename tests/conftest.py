@@ -63,9 +63,11 @@ class AddonStub:
 
 
 @contextlib.contextmanager
-def addon_fake(series: str = "17.0") -> Iterator[tuple[FakeOdoo, AddonStub]]:
-    """A fake Odoo of ``series`` with the recorded demo data and the addon's service methods."""
-    addon = AddonStub()
+def addon_fake(series: str = "17.0", addon: AddonStub | None = None
+               ) -> Iterator[tuple[FakeOdoo, AddonStub]]:
+    """A fake Odoo of ``series`` with the recorded demo data and the addon's service methods
+    (``addon``'s, when given: one that answers otherwise)."""
+    addon = addon or AddonStub()
     with start_fake_odoo(series=series) as server:
         server.register_method("capacity.planner.run", "apply_plan", addon.apply_plan)
         server.register_method("capacity.planner.run", "get_service_settings",

@@ -9,39 +9,13 @@ import threading
 import time
 
 import pytest
-from conftest import AddonStub, settings_for
-from fake_odoo import start_fake_odoo
-
-from sync.server import ApiServer
-from sync.service import PlanningService
-
-
-@pytest.fixture(scope="module")
-def service(tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("limits")
-    addon = AddonStub()
-    with start_fake_odoo() as server:
-        server.register_method("capacity.planner.run", "apply_plan", addon.apply_plan)
-        server.register_method("capacity.planner.run", "get_service_settings",
-                               addon.get_service_settings)
-        planning = PlanningService(settings_for(server, tmp_path, solver="none"))
-        planning.run_once()
-        yield planning
-
-
-def start(service, **options):
-    httpd = ApiServer(("127.0.0.1", 0), service, **options)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    return httpd, thread
+from api_helpers import planned_service, serving  # noqa: F401 - the fixture
 
 
 @pytest.fixture
-def api(service):
-    httpd, thread = start(service)
-    yield httpd.server_address
-    httpd.shutdown()
-    thread.join(5)
+def api(planned_service):  # noqa: F811
+    with serving(planned_service) as address:
+        yield address
 
 
 def first_line(answer: bytes) -> bytes:
@@ -116,36 +90,32 @@ def test_250_slow_clients_do_not_make_the_api_unreachable(api):
         slow.close()
 
 
-def test_slow_clients_beyond_the_connection_limit_make_room_for_a_new_one(service):
-    httpd, thread = start(service, connection_limit=40)
-    slow = SlowClients(httpd.server_address, 60)
-    try:
-        time.sleep(1)
-        assert health_answers(httpd.server_address, timeout=3)
-    finally:
-        slow.close()
-        httpd.shutdown()
-        thread.join(5)
+def test_slow_clients_beyond_the_connection_limit_make_room_for_a_new_one(planned_service):  # noqa: F811
+    with serving(planned_service, connection_limit=40) as address:
+        slow = SlowClients(address, 60)
+        try:
+            time.sleep(1)
+            assert health_answers(address, timeout=3)
+        finally:
+            slow.close()
 
 
-def test_a_request_that_does_not_arrive_in_time_is_closed(service):
-    httpd, thread = start(service, header_timeout=1.0, request_timeout=2.0)
-    slow = SlowClients(httpd.server_address, 5, every=0.2)
-    try:
-        deadline = time.monotonic() + 6
-        while time.monotonic() < deadline and slow.closed_by_server() < 5:
-            time.sleep(0.3)
-        assert slow.closed_by_server() == 5
-        assert health_answers(httpd.server_address, timeout=3)
-    finally:
-        slow.close()
-        httpd.shutdown()
-        thread.join(5)
+def test_a_request_that_does_not_arrive_in_time_is_closed(planned_service):  # noqa: F811
+    with serving(planned_service, header_timeout=1.0, request_timeout=2.0) as address:
+        slow = SlowClients(address, 5, every=0.2)
+        try:
+            deadline = time.monotonic() + 6
+            while time.monotonic() < deadline and slow.closed_by_server() < 5:
+                time.sleep(0.3)
+            assert slow.closed_by_server() == 5
+            assert health_answers(address, timeout=3)
+        finally:
+            slow.close()
 
 
-def test_a_body_that_does_not_arrive_in_time_is_closed(service):
-    httpd, thread = start(service, header_timeout=1.0, request_timeout=1.5)
-    with socket.create_connection(httpd.server_address, timeout=5) as conn:
+def test_a_body_that_does_not_arrive_in_time_is_closed(planned_service):  # noqa: F811
+    with serving(planned_service, header_timeout=1.0, request_timeout=1.5) as address, \
+            socket.create_connection(address, timeout=5) as conn:
         conn.sendall(b"POST /quote HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
         started = time.monotonic()
         while time.monotonic() - started < 5:
@@ -161,8 +131,6 @@ def test_a_body_that_does_not_arrive_in_time_is_closed(service):
             except TimeoutError:
                 continue
         assert time.monotonic() - started < 5
-    httpd.shutdown()
-    thread.join(5)
 
 
 @pytest.mark.parametrize("header", [b"Authorization: Bearer wrong\r\n",

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import AddonStub, settings_for
-from fake_odoo import start_fake_odoo
+from conftest import addon_fake, settings_for
 
 from sync.service import PlanningService
 
@@ -70,11 +69,7 @@ CASES = [
 @pytest.mark.parametrize(("model", "field", "value"), CASES,
                          ids=[f"{m}.{f}={v}" for m, f, v in CASES])
 def test_a_bad_value_is_named_and_the_run_completes(tmp_path, model, field, value: Any):
-    addon = AddonStub()
-    with start_fake_odoo() as server:
-        server.register_method("capacity.planner.run", "apply_plan", addon.apply_plan)
-        server.register_method("capacity.planner.run", "get_service_settings",
-                               addon.get_service_settings)
+    with addon_fake() as (server, addon):
         record = used(server.dataset, model)
         real_model = model.split(":")[0]
         server.dataset.update(real_model, record, **{field: value})

@@ -184,9 +184,27 @@ def test_requests_for_quotation_are_supply_only_when_made_from_suggestions():
     [confirmed] = snapshot.purchase_lines
     assert (confirmed.order_name, confirmed.quantity) == ("P00012", 3.0)
     data["capacity.purchase.suggestion"] = [{"id": 1, "purchase_line_id": [111, "P00013"],
-                                             "state": "ordered"}]
+                                             "state": "ordered", "product_id": [41, "Screw"],
+                                             "company_id": [1, "My Company"]}]
     snapshot = build_snapshot(data, {"company_id": [1, "My Company"]}, NOW)
     assert sorted(line.order_name for line in snapshot.purchase_lines) == ["P00012", "P00013"]
+    assert not [w for w in snapshot.warnings if "suggestion" in w]
+
+
+@pytest.mark.parametrize(("field", "value", "named"), [
+    ("product_id", [40, "Table"], "is for Screw, not for the suggestion's Table"),
+    ("company_id", [2, "Other Company"], "is in My Company, not in the suggestion's Other"),
+])
+def test_an_rfq_line_of_another_product_or_company_is_not_supply(field, value, named):
+    data = rows()
+    suggestion = {"id": 5, "key": "S-5", "purchase_line_id": [111, "P00013"], "state": "ordered",
+                  "product_id": [41, "Screw"], "company_id": [1, "My Company"]}
+    data["capacity.purchase.suggestion"] = [{**suggestion, field: value}]
+    snapshot = build_snapshot(data, {"company_id": [1, "My Company"]}, NOW)
+    assert [line.order_name for line in snapshot.purchase_lines] == ["P00012"]
+    [warning] = [w for w in snapshot.warnings if "suggestion" in w]
+    assert warning.startswith("capacity.purchase.suggestion 5 'S-5' is ordered on "
+                              "purchase.order.line 111 'P00013', which " + named), warning
 
 
 def test_an_expired_quotation_holds_nothing_and_is_not_planned():

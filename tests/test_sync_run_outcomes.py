@@ -6,8 +6,7 @@ the addon's planner runs."""
 from __future__ import annotations
 
 import pytest
-from conftest import AddonStub, settings_for
-from fake_odoo import start_fake_odoo
+from conftest import AddonStub, addon_fake, settings_for
 
 from sync.runs import RunError
 from sync.server import PollLoop, health, metrics_text
@@ -29,12 +28,8 @@ class IgnoringAddon(AddonStub):
 
 @pytest.fixture
 def odoo_with(request):
-    addon = request.param() if callable(request.param) else AddonStub()
-    with start_fake_odoo() as server:
-        server.register_method("capacity.planner.run", "apply_plan", addon.apply_plan)
-        server.register_method("capacity.planner.run", "get_service_settings",
-                               addon.get_service_settings)
-        yield server, addon
+    with addon_fake(addon=request.param()) as pair:
+        yield pair
 
 
 @pytest.mark.parametrize("odoo_with", [IgnoringAddon], indirect=True)
