@@ -7,7 +7,7 @@ from ..compat import aggregator
 from .capacity_promise_accuracy import ACCURACY_ROWS
 
 DIMENSIONS = [
-    ("total", "All Orders"),
+    ("all", "All Orders"),
     ("salesperson", "By Salesperson"),
     ("customer", "By Customer"),
     ("category", "By Product Category"),
@@ -53,12 +53,15 @@ class CapacityPromiseAccuracySummary(models.Model):
         readonly=True,
         help="The category of the order's first product that is not a service.",
     )
+    # none of these add up over rows (the same orders are in a month's row for all
+    # orders and in its rows per salesperson, customer, category): grouped rows show no
+    # total for them
     delivered_count = fields.Integer(
         string="Delivered Orders",
         readonly=True,
         help="Orders delivered in full in the month that had a date to keep.",
+        **aggregator(None),
     )
-    # none of these add up over rows: grouped rows show no total for them
     on_time_rate = fields.Float(
         string="On Time (%)",
         readonly=True,
@@ -112,7 +115,7 @@ class CapacityPromiseAccuracySummary(models.Model):
                                 WHEN GROUPING(rows.user_id) = 0 THEN 'salesperson'
                                 WHEN GROUPING(rows.partner_id) = 0 THEN 'customer'
                                 WHEN GROUPING(rows.categ_id) = 0 THEN 'category'
-                                ELSE 'total'
+                                ELSE 'all'
                             END AS dimension,
                             rows.user_id AS user_id,
                             rows.partner_id AS partner_id,

@@ -1,6 +1,6 @@
 # Copyright 2026 capacity-promise
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..promise_status import PLANNED_STATUSES, STATUSES
 
@@ -55,7 +55,17 @@ class CapacityPromiseHistory(models.Model):
     status = fields.Selection(
         STATUSES, string="Status After", readonly=True, help="The promise's status then."
     )
-    reason = fields.Char(string="Why", readonly=True)
+    reason = fields.Char(string="Reason (Planner)", readonly=True)
+    reason_data = fields.Text(
+        string="Reason (Data)",
+        readonly=True,
+        help="The planner's reason as structured data (kind and values).",
+    )
+    reason_text = fields.Text(
+        string="Why",
+        compute="_compute_reason_text",
+        help="Why the projection is what it is, in your language.",
+    )
     working_days_later = fields.Integer(
         readonly=True,
         help="Working days (of the company's calendar) the projection moved later; "
@@ -66,3 +76,10 @@ class CapacityPromiseHistory(models.Model):
         readonly=True,
         help="This change raised the activity 'Delivery promise at risk'.",
     )
+
+    @api.depends("reason_data", "reason")
+    @api.depends_context("lang")
+    def _compute_reason_text(self):
+        reasons = self.env["capacity.reason"]
+        for line in self:
+            line.reason_text = reasons._render(line.reason_data) or line.reason

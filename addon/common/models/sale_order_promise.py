@@ -216,6 +216,7 @@ class SaleOrder(models.Model):
                 "new_planned_status": new_planned,
                 "status": order.capacity_status,
                 "reason": order.capacity_reason,
+                "reason_data": order.capacity_reason_data,
                 "working_days_later": later,
             }
             if new_date and not order.capacity_first_promise_date:
@@ -371,7 +372,11 @@ class SaleOrder(models.Model):
                 "The date committed to the customer is %(date)s.",
                 date=self._capacity_format(commitment),
             )
-        reason = self.capacity_reason or _("no reason given")
+        # in the salesperson's language, as the rest of the note
+        reason = (
+            self.with_context(lang=self.user_id.lang or self.env.lang).capacity_reason_text
+            or _("no reason given")
+        )
         note = Markup("<p>%s</p><p>%s %s</p>") % (
             moved,
             _("Reason:"),
@@ -521,12 +526,20 @@ class SaleOrder(models.Model):
     def _capacity_slipped_action(self):
         """The window of the menu 'Promises at Risk': orders whose promise slipped and
         has not recovered."""
+        kind = list_view_type(self.env)
         return {
             "type": "ir.actions.act_window",
             "name": _("Promises at Risk"),
             "res_model": "sale.order",
-            "view_mode": f"{list_view_type(self.env)},form",
-            "views": [(False, list_view_type(self.env)), (False, "form")],
+            "view_mode": f"{kind},form",
+            # the work list's columns: commitment, promise, status, what holds it up
+            "views": [
+                (
+                    self.env.ref(f"sale_capacity_promise.sale_order_view_{kind}").id,
+                    kind,
+                ),
+                (False, "form"),
+            ],
             "domain": [("capacity_slipped", "=", True)],
             "help": _(
                 "<p>No promise is at risk.</p><p>An order shows here when a planner run "
@@ -552,15 +565,18 @@ class SaleOrder(models.Model):
         )
 
     def _capacity_document_line_promises(self):
-        """The lines with their promised dates, when the lines' dates differ or a line
-        cannot come in full (else the order's date says it all)."""
+        """The lines with their promised dates, when they come as they are ready on
+        different dates or a line cannot come in full (else the order's date says it
+        all)."""
         self.ensure_one()
         if not self._capacity_document_shows_promise():
             return self.env["sale.order.line"]
         lines = self.order_line.filtered(
             lambda line: not line.display_type and line.capacity_promise_date
         )
-        short = any(line.capacity_missing_qty > 0 for line in lines)
-        if len(set(lines.mapped("capacity_promise_date"))) < 2 and not short:
+        if any(line.capacity_missing_qty > 0 for line in lines):
+            return lines
+        # all at once ("one"): everything comes on the order's date, whatever the lines'
+        if self.picking_policy == "one" or len(set(lines.mapped("capacity_promise_date"))) < 2:
             return self.env["sale.order.line"]
         return lines

@@ -84,6 +84,20 @@ class TestPromiseAlerts(CapacityPromiseCase):
             (self.monday, tuesday, 1),
         )
 
+    def test_the_menu_lists_the_promises_at_risk_with_their_cause(self):
+        order = self._confirmed()
+        self._run(order, self.monday + timedelta(days=1))
+        action = (
+            self.env.ref("sale_capacity_promise.sale_order_slipped_action")
+            .with_user(self.salesman)
+            .run()
+        )
+        self.assertEqual(self.env["sale.order"].search(action["domain"]), order)
+        # the work list's columns: commitment date, promise, what holds it up
+        view = self.env["ir.ui.view"].browse(action["views"][0][0])
+        self.assertIn("capacity_cause_name", view.arch)
+        self.assertIn("commitment_date", view.arch)
+
     def test_no_second_activity_while_one_is_open(self):
         order = self._confirmed()
         self._run(order, self.monday + timedelta(days=2))

@@ -40,7 +40,17 @@ class TestPromiseOnThePrintedQuotation(PromiseDocumentCase):
         self._promise(10, second_line_days=4)
         html = self._pdf_html()
         self.assertIn("Delivery per line", html)
+        # as each line is ready: the order's date is the first delivery's
+        self.assertIn("Promised Delivery From:", html)
         self.assertIn(format_date(self.env, self.today + timedelta(days=4)), html)
+
+    def test_all_at_once_shows_one_date(self):
+        self.order.picking_policy = "one"
+        self._promise(10, second_line_days=4)
+        html = self._pdf_html()
+        self.assertNotIn("Delivery per line", html)
+        self.assertNotIn("Promised Delivery From:", html)
+        self.assertIn("Promised Delivery:", html)
 
     def test_a_line_that_cannot_come_in_full_says_so(self):
         payload = self._order_payload(self.order, 10, "late")

@@ -158,7 +158,7 @@ class TestPromiseAccuracy(PromiseHistoryCase):
         month = late.capacity_delivered_date.replace(day=1)
         summary = self.env["capacity.promise.accuracy.summary"].with_user(self.salesman)
         rows = summary.search([("month", "=", month)])
-        total = rows.filtered(lambda row: row.dimension == "total")
+        total = rows.filtered(lambda row: row.dimension == "all")
         self.assertEqual(len(total), 1)
         self.assertEqual(total.delivered_count, 2)
         self.assertEqual(total.on_time_rate, 50.0)

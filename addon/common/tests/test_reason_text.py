@@ -121,3 +121,11 @@ class TestReasonText(CapacityPromiseCase):
             french.order_line[0].capacity_reason_text,
             "Assembly est complet jusqu'au 07/12/2026.",
         )
+        # the promise history says why in the reader's language too
+        history = self.order_2.capacity_history_ids.filtered(
+            lambda line: line.kind == "projection"
+        )
+        self.assertIn(
+            "Cabinet est donc prêt le 12/12/2026",
+            history.with_context(lang="fr_FR").reason_text,
+        )
