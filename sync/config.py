@@ -76,6 +76,7 @@ class Settings:
     replan_interval: float = 900.0
     overlap_seconds: float = 120.0
     page_size: int = 2000
+    read_workers: int = 4  # models a full read asks Odoo for at once
     horizon_days: int = 0  # 0 = take the addon's setting (default 180)
     quotations_hold_capacity: str = ""  # "" = take the addon's setting; "true" / "false"
     quotation_hold_share: float = 1.0

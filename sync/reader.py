@@ -27,7 +27,8 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 from sync.odoo import OdooClient, OdooError
@@ -255,6 +256,32 @@ FAMILIES: tuple[Family, ...] = (
          "resource.calendar.attendance", "resource.calendar.leaves")),
 )
 
+
+
+def _wanted_fields() -> dict[str, frozenset[str]]:
+    """Per model, every field name the reader may use: the candidates of its specs, the
+    fields their domains filter on and the relations the family probes follow. Only these
+    are asked of ``fields_get``."""
+    wanted: dict[str, set[str]] = {}
+    for spec in MODELS:
+        names = wanted.setdefault(spec.model, {"write_date"})
+        names.update(candidate for _, candidates in spec.fields for candidate in candidates)
+        names.update(spec.domain_fields())
+
+    def follow(model: str, reach: tuple[Reach, ...]) -> None:
+        for item in reach:
+            wanted.setdefault(model, set()).add(item.field)
+            follow(SPECS[item.key].model, item.inner)
+
+    for family in FAMILIES:
+        follow(family.anchor, family.reach)
+    return {model: frozenset(names) for model, names in wanted.items()}
+
+
+WANTED_FIELDS = _wanted_fields()
+# the models with most records at any size: a full read starts with them
+BIG = {"stock.move", "mrp.workorder", "mrp.production", "sale.order.line",
+       "purchase.order.line", "stock.quant"}
 Progress = Callable[[str, int], None]
 USER_ROTATION = "res.users"
 MAX_EXCLUDED = 2_000  # ids read in the overlap window passed back to Odoo as "already seen"
@@ -284,8 +311,10 @@ class OdooReader:
 
     def __init__(self, client: OdooClient, store: StateStore, page_size: int = 2000,
                  overlap_seconds: float = 120.0, progress: Progress | None = None,
-                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)):
+                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
+                 workers: int = 4):
         self.client = client
+        self.workers = workers
         self.clock = clock
         self.store = store
         self.page_size = page_size
@@ -298,7 +327,7 @@ class OdooReader:
     # -- what this Odoo has -----------------------------------------------------------------
     def resolve(self, spec: ModelSpec) -> dict[str, str]:
         """Logical name -> this Odoo's field name, for the fields this version has."""
-        available = self.client.fields(spec.model)
+        available = self._available(spec.model)
         names = {}
         for logical, candidates in spec.fields:
             for candidate in candidates:
@@ -306,6 +335,10 @@ class OdooReader:
                     names[logical] = candidate
                     break
         return names
+
+    def _available(self, model: str) -> dict[str, dict[str, Any]]:
+        """Which of the fields the reader may use on ``model`` this Odoo has."""
+        return self.client.fields(model, WANTED_FIELDS[model])
 
     def specs(self) -> list[ModelSpec]:
         """The models this Odoo lets the service read (optional ones only where they exist)."""
@@ -316,7 +349,7 @@ class OdooReader:
         needs (the addon may not be installed; Odoo versions differ)."""
         if spec.key not in self._readable_cache:
             try:
-                available = self.client.fields(spec.model)
+                available = self._available(spec.model)
             except OdooError as error:
                 if error.transient:
                     raise
@@ -343,11 +376,11 @@ class OdooReader:
         if not self.user or turn == USER_ROTATION:
             self.user = self._user()
         keys = {spec.key for spec in specs}
-        for spec in specs:
-            if self.store.cursor(spec.key) is None:
-                report.full = True
-                report.read[spec.key] = self._read_full(spec)
-                report.fetched += report.read[spec.key]
+        never_read = [spec for spec in specs if self.store.cursor(spec.key) is None]
+        for spec, pages in self._fetched(never_read):
+            report.full = True
+            report.read[spec.key] = self._store_full(spec, pages)
+            report.fetched += report.read[spec.key]
         if report.full:  # everything was just read
             return self._finish(report, calls_before)
         dirty = set(self.store.get_meta("dirty_families") or [])
@@ -400,7 +433,7 @@ class OdooReader:
         for family in FAMILIES:
             members = tuple(key for key in family.members if key in keys)
             try:
-                available = self.client.fields(family.anchor)
+                available = self._available(family.anchor)
             except OdooError as error:
                 if error.transient:
                     raise
@@ -418,7 +451,7 @@ class OdooReader:
         return families
 
     def _reachable(self, model: str, reach: Reach) -> bool:
-        field = self.client.fields(model).get(reach.field)
+        field = self._available(model).get(reach.field)
         if not field or field.get("relation") != SPECS[reach.key].model:
             return False
         return all(self._reachable(SPECS[reach.key].model, inner) for inner in reach.inner)
@@ -495,11 +528,44 @@ class OdooReader:
                                            load="_classic_read" if spec.names else None):
             yield self._normalise(page, names)
 
-    def _read_full(self, spec: ModelSpec) -> int:
+    def _fetched(self, specs: list[ModelSpec]
+                 ) -> Iterator[tuple[ModelSpec, list[list[dict[str, Any]]]]]:
+        """Every record of each model, read ``workers`` models at a time on the shared
+        connection (each call is its own HTTP request: Odoo answers them in parallel), the
+        biggest first; (spec, its pages) as each model is done, for the caller to store."""
+        def fetch(spec: ModelSpec) -> list[list[dict[str, Any]]]:
+            return list(self._pages(spec, spec.read_domain()))
+
+        if self.workers <= 1 or len(specs) <= 1:
+            for spec in specs:
+                yield spec, fetch(spec)
+            return
+        ordered = sorted(specs, key=lambda spec: (spec.master, spec.key not in BIG))
+        pool = ThreadPoolExecutor(min(self.workers, len(ordered)),
+                                  thread_name_prefix="odoo-read")
+        futures = {pool.submit(fetch, spec): spec for spec in ordered}
+        failure: BaseException | None = None
+        try:
+            for future in as_completed(futures):
+                if future.cancelled():
+                    continue
+                error = future.exception()
+                if error is None:
+                    yield futures[future], future.result()  # kept, even if another fails
+                elif failure is None:  # the models not started yet are left for next time
+                    failure = error
+                    for pending in futures:
+                        pending.cancel()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if failure is not None:
+            raise failure
+
+    def _store_full(self, spec: ModelSpec, pages: Iterable[list[dict[str, Any]]]) -> int:
         self.store.delete(spec.key, self.store.ids(spec.key))
         newest = ""
         count = 0
-        for rows in self._pages(spec, spec.read_domain()):
+        for rows in pages:
             self.store.upsert(spec.key, rows)
             newest = max([newest, *(row["write_date"] for row in rows)])
             count += len(rows)

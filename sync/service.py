@@ -36,6 +36,8 @@ ACCURACY_MODEL = "capacity.promise.accuracy"
 ACCURACY_CACHE_SECONDS = 300.0
 # a change only here may be a quotation's alone: re-quoted, not planned again (see _planned)
 SALES = {"sale.order", "sale.order.line"}
+# what tells whether Odoo plans a product at all (17: detailed_type; 18 and 19: is_storable)
+PRODUCT_KIND = ("detailed_type", "type", "is_storable", "bom_ids", "display_name")
 
 
 @contextlib.contextmanager
@@ -147,7 +149,8 @@ class PlanningService:
         # one clock for the whole run: a read stamped by another would make a plan's
         # started_at and finished_at disagree
         self.reader = OdooReader(self.client, self.store, settings.page_size,
-                                 settings.overlap_seconds, progress=progress, clock=clock)
+                                 settings.overlap_seconds, progress=progress, clock=clock,
+                                 workers=settings.read_workers)
         self.clock = clock
         self.current: CurrentPlan | None = None
         self.metrics = Metrics()
@@ -510,9 +513,8 @@ class PlanningService:
         try:
             rows = self.client.search_read(
                 "product.product", [("id", "in", sorted(product_ids))],
-                [name for name in ("detailed_type", "type", "is_storable", "bom_ids",
-                                   "display_name")
-                 if name in self.client.fields("product.product")],
+                [name for name in PRODUCT_KIND
+                 if name in self.client.fields("product.product", PRODUCT_KIND)],
                 context={"active_test": False})
         except OdooError as error:
             log.warning("quote: cannot read products %s: %s", sorted(product_ids), error)

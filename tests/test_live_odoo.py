@@ -42,7 +42,7 @@ def test_live_odoo_read_plan_write_and_quote(prefix: str, series: str | None,
     write = ENV.get(prefix + "WRITE") == "1"
     current = service.run_once(write=write)
     if series:  # 17 and 18 over XML-RPC, 19 over JSON-2 with the API key
-        assert service.client.protocol == ("json2" if series >= "19.0" else "xmlrpc")
+        assert service.client.protocol == ("json2" if series >= "19.0" else "jsonrpc")
     assert check_plan(current.snapshot, current.plan) == []
     assert current.snapshot.workcenters and current.snapshot.products
     assert current.applied == write

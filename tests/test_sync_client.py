@@ -11,6 +11,8 @@ from conftest import settings_for
 
 from sync.config import Secret
 from sync.odoo import OdooClient, OdooError
+from sync.reader import MODELS, WANTED_FIELDS, OdooReader
+from sync.state import StateStore
 
 
 def no_sleep(_: float) -> None:
@@ -22,11 +24,18 @@ def short_sleep(seconds: float) -> None:
     time.sleep(min(seconds, 0.15))
 
 
+def _reader(server, tmp_path) -> tuple[OdooReader, StateStore]:
+    settings = settings_for(server, tmp_path)
+    store = StateStore(settings.state_url)
+    store.bind(settings.odoo_url, settings.odoo_db)
+    return OdooReader(OdooClient(settings), store), store
+
+
 def test_protocol_is_chosen_from_the_server_version(fake_odoo, tmp_path):
     client = OdooClient(settings_for(fake_odoo, tmp_path))
     client.connect()
     assert client.version == 17
-    assert client.protocol == "xmlrpc"
+    assert client.protocol == "jsonrpc"  # JSON is parsed in C on both sides
     assert client.uid == fake_odoo.uid
 
 
@@ -36,6 +45,36 @@ def test_json_rpc_reads_the_same_records(fake_odoo, tmp_path):
     domain = [("state", "in", ["draft", "sent", "sale"])]
     assert json_client.search_read("sale.order", domain, ["name"]) == \
         xml.search_read("sale.order", domain, ["name"])
+
+
+def test_fields_are_asked_by_name_once_and_the_rest_only_when_needed(fake_odoo, tmp_path):
+    client = OdooClient(settings_for(fake_odoo, tmp_path))
+    fake_odoo.reset_calls()
+    first = client.fields("mrp.production", ["date_start", "date_planned_start", "state"])
+    assert set(first) == {"date_start", "state"}  # 17 has no date_planned_start
+    assert client.fields("mrp.production", ["state"]) is first  # asked before: no call
+    more = client.fields("mrp.production", ["state", "bom_id"])
+    assert {"date_start", "state", "bom_id"} <= set(more)
+    asked = [call for call in fake_odoo.calls if call.method == "fields_get"]
+    assert [call.size for call in asked] == [2, 1]  # the second asked for bom_id alone
+    everything = client.fields("mrp.production")
+    assert len(everything) > 20 and len(asked) + 1 == len(
+        [call for call in fake_odoo.calls if call.method == "fields_get"])
+
+
+def test_a_full_read_asks_odoo_to_describe_only_the_fields_it_uses(fake_odoo, tmp_path):
+    reader, store = _reader(fake_odoo, tmp_path)
+    fake_odoo.reset_calls()
+    reader.refresh()
+    asked = [call for call in fake_odoo.calls if call.method == "fields_get"]
+    models = [call.model for call in asked]
+    assert sorted(models) == sorted(set(models))  # once per model
+    answered = [call for call in asked if call.size is not None]
+    optional = {spec.model for spec in MODELS if not spec.required}  # 17: no stock.reference
+    assert {call.model for call in asked if call.size is None} <= optional
+    for call in answered:
+        assert call.size <= len(WANTED_FIELDS[call.model or ""])
+    store.close()
 
 
 def test_keyset_pages_cover_every_record_once(fake_odoo, tmp_path):

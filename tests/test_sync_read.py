@@ -16,7 +16,7 @@ from fake_odoo import FakeOdoo
 from optimizer import plan
 from optimizer.checker import check_plan
 from sync.build import build_snapshot, m2o_id
-from sync.odoo import OdooClient
+from sync.odoo import OdooClient, OdooError
 from sync.reader import MODELS, OdooReader
 from sync.state import StateError, StateStore
 
@@ -83,6 +83,43 @@ def test_full_read_gives_a_plannable_snapshot(fake_odoo, store_url, tmp_path):
     assert check_plan(snapshot, result) == []
     # every field the reader asked for was in the recording of the real Odoo 17
     assert not fake_odoo.dataset.unrecorded_reads
+    store.close()
+
+
+def _reader_with(server: FakeOdoo, tmp_path, name: str, workers: int
+                 ) -> tuple[OdooReader, StateStore]:
+    settings = settings_for(server, tmp_path, state_url=f"sqlite:///{tmp_path / name}")
+    store = StateStore(settings.state_url)
+    store.bind(settings.odoo_url, settings.odoo_db)
+    return OdooReader(OdooClient(settings), store, page_size=20, workers=workers), store
+
+
+def test_a_full_read_in_parallel_stores_what_one_model_after_the_other_does(fake_odoo,
+                                                                           tmp_path):
+    serial, serial_store = _reader_with(fake_odoo, tmp_path, "serial.sqlite", workers=1)
+    parallel, parallel_store = _reader_with(fake_odoo, tmp_path, "parallel.sqlite", workers=4)
+    fake_odoo.delay(0.02, calls=None)  # every call takes a while: the reads overlap
+    one, many = serial.refresh(), parallel.refresh()
+    fake_odoo.clear_faults()
+    assert many.full and many.read == one.read and many.fetched == one.fetched > 0
+    assert many.calls == one.calls
+    assert parallel_store.all_rows() == serial_store.all_rows()
+    assert {key: parallel_store.cursor(key) for key in many.read} == \
+        {key: serial_store.cursor(key) for key in one.read}
+    serial_store.close()
+    parallel_store.close()
+
+
+def test_a_model_that_fails_in_a_parallel_full_read_is_read_by_the_next_poll(fake_odoo,
+                                                                            tmp_path):
+    reader, store = _reader_with(fake_odoo, tmp_path, "s.sqlite", workers=4)
+    fake_odoo.fail_access("mrp.workorder", calls=1, method="search_read")
+    with pytest.raises(OdooError, match="mrp.workorder"):
+        reader.refresh()
+    left = {spec.key for spec in reader.specs() if store.cursor(spec.key) is None}
+    assert "mrp.workorder" in left and len(left) < len(reader.specs())
+    report = reader.refresh()  # what was read is kept; the rest is read now
+    assert report.full and set(report.read) == left and report.read["mrp.workorder"] > 0
     store.close()
 
 

@@ -51,7 +51,7 @@ def test_the_same_factory_gives_the_same_snapshot_on_each_series(series, snapsho
     with addon_fake(series) as (server, _):
         service = PlanningService(settings_for(server, tmp_path))
         snapshot = service.run_once(write=False).snapshot
-    assert service.client.protocol == ("json2" if series == "19.0" else "xmlrpc")
+    assert service.client.protocol == ("json2" if series == "19.0" else "jsonrpc")
     expected = comparable(dataclasses.replace(snapshot17, now=snapshot.now))
     got = comparable(snapshot)
     for name in ("uoms", "workcenters", "products", "boms", "stock", "purchase_lines",

@@ -23,6 +23,7 @@ import socket
 import struct
 import threading
 import traceback
+import uuid
 import xmlrpc.client
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -416,7 +417,10 @@ class FakeOdoo:
                 _exception_name(error), str(error), list(error.args), _traceback(error)))
             return
         self._log(request, result)
-        _send_json(handler, 200, result)
+        # Odoo hands out a session with every answer; sent back with the database header,
+        # the next request would be refused (above)
+        _send_json(handler, 200, result, {
+            "Set-Cookie": f"session_id={uuid.uuid4().hex}; Path=/; HttpOnly; SameSite=Lax"})
 
     def _before_dispatch(self, handler: _Handler, request: _Request) -> bool:
         """Apply injected transport faults and delays; False when the request must go unanswered."""
@@ -589,9 +593,12 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def _send(handler: BaseHTTPRequestHandler, status: int, content_type: str, body: bytes) -> None:
+def _send(handler: BaseHTTPRequestHandler, status: int, content_type: str, body: bytes,
+          headers: dict[str, str] | None = None) -> None:
     try:
         handler.send_response(status)
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
         handler.send_header("Content-Type", content_type)
         handler.send_header("Content-Length", str(len(body)))
         handler.send_header("X-Content-Type-Options", "nosniff")
@@ -605,9 +612,10 @@ def _send(handler: BaseHTTPRequestHandler, status: int, content_type: str, body:
     handler.close_connection = True
 
 
-def _send_json(handler: BaseHTTPRequestHandler, status: int, value: Any) -> None:
+def _send_json(handler: BaseHTTPRequestHandler, status: int, value: Any,
+               headers: dict[str, str] | None = None) -> None:
     _send(handler, status, "application/json; charset=utf-8",
-          json.dumps(value, default=str).encode("utf-8"))
+          json.dumps(value, default=str).encode("utf-8"), headers)
 
 
 def _drop(sock: socket.socket, reset: bool = False) -> None:
