@@ -30,6 +30,20 @@ CANNOT_PLAN_WEIGHT = 100_000.0
 UTC = dt.timezone.utc
 
 
+def deciding_line(picking_policy: str, lines: tuple[LinePromise, ...]) -> LinePromise:
+    """The line whose date is the order's, so the order's reason explains the order's
+    date: a line that cannot be planned; else the latest line when everything ships at
+    once (``one``), the earliest as soon as possible (``direct``); among lines of that
+    date a late one, then the first."""
+    blocked = [line for line in lines if line.promise_date is None]
+    if blocked:
+        return blocked[0]
+    dates = [line.promise_date for line in lines if line.promise_date is not None]
+    date = max(dates) if picking_policy == "one" else min(dates)
+    on_date = [line for line in lines if line.promise_date == date]
+    return next((line for line in on_date if line.status == "late"), on_date[0])
+
+
 class Assembler:
     """Builds the plan's parts from one :class:`PlanState`."""
 
@@ -115,19 +129,16 @@ class Assembler:
                                 order.commitment_date, order_lead, order.order_date, "on_time",
                                 "Nothing to deliver.", (), holds_capacity,
                                 {"kind": "stock", "values": {}})
-        blocked = [line for line in lines if line.promise_date is None]
-        worst = blocked[0] if blocked else max(
-            lines, key=lambda line: (line.status == "late", line.promise_date))
-        dates = [line.promise_date for line in lines if line.promise_date is not None]
-        if blocked:
+        deciding = deciding_line(order.picking_policy, lines)
+        if deciding.promise_date is None:
             promise_date, status = None, "cannot_plan"
         else:
-            promise_date = max(dates) if order.picking_policy == "one" else min(dates)
+            promise_date = deciding.promise_date
             status = "late" if any(line.status == "late" for line in lines) else "on_time"
         return OrderPromise(order.id, order.name, order.customer, order.state,
                             order.commitment_date, order_lead, promise_date,
-                            _status(status), worst.reason, lines, holds_capacity,
-                            worst.reason_data)
+                            _status(status), deciding.reason, lines, holds_capacity,
+                            deciding.reason_data)
 
     # -- schedule -----------------------------------------------------------------------------
     def share_of(self, demand: DemandRef) -> float:

@@ -76,6 +76,11 @@ def check_promises(snapshot: Snapshot, plan: Plan, tz: ZoneInfo,
             if promise.promise_date != expected:
                 fail(f"{promise.name}: order date {promise.promise_date} does not follow its "
                      f"shipping policy ({expected})")
+        if promise.lines and promise.reason not in {
+                line.reason for line in promise.lines
+                if line.promise_date == promise.promise_date}:
+            fail(f"{promise.name}: its reason is not that of a line dated "
+                 f"{promise.promise_date}, the order's date")
 
 
 def check_purchases(snapshot: Snapshot, plan: Plan, fail: Callable[[str], None]) -> None:

@@ -332,3 +332,4 @@ def test_pylint_odoo_mandatory_checks(series):
     ]
     assert not messages, "\n".join(messages)
     assert "Traceback" not in result.stderr, result.stderr
+

@@ -15,6 +15,7 @@ Screenshots go to ``CAPACITY_PROMISE_TEST_SCREENSHOTS`` when set (the README's, 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import threading
@@ -172,7 +173,12 @@ def screenshot(page: Any, path: Path) -> None:
 
 
 def field_text(page: Any, name: str) -> str:
-    return page.locator(f".o_form_view .o_field_widget[name={name}]").first.inner_text().strip()
+    """What a form field shows: its text, or what its input holds when it is editable."""
+    widget = page.locator(f".o_form_view .o_field_widget[name={name}]").first
+    inputs = widget.locator("input")
+    if inputs.count():
+        return str(inputs.first.input_value()).strip()
+    return str(widget.inner_text()).strip()
 
 
 def quotation_to_check(odoo: Odoo, planned: dict[str, Any]) -> int:
@@ -202,6 +208,33 @@ def users(odoo: Odoo) -> dict[str, str]:
             "planner": "cp_planner"}
 
 
+def test_an_orders_reason_is_that_of_the_line_that_dates_it(
+        odoo: Odoo, planned: dict[str, Any]) -> None:
+    """What the order says holds it up explains the order's date: as soon as possible
+    the first line's, all at once the last line's, never a later line's."""
+    orders = odoo.call("sale.order", "search_read",
+                       [("capacity_promise_date", "!=", False),
+                        ("capacity_reason_data", "!=", False)],
+                       fields=["name", "picking_policy", "capacity_promise_date",
+                               "capacity_reason_text", "order_line"])
+    assert orders, "the run promised nothing"
+    several = 0
+    for order in orders:
+        lines = odoo.call("sale.order.line", "read", order["order_line"],
+                          ["capacity_promise_date", "capacity_reason_text"])
+        dated = [line for line in lines if line["capacity_promise_date"]]
+        if not dated:
+            continue
+        several += len({line["capacity_promise_date"] for line in dated}) > 1
+        pick = max if order["picking_policy"] == "one" else min
+        assert order["capacity_promise_date"] == pick(
+            line["capacity_promise_date"] for line in dated), order
+        reasons = {line["capacity_reason_text"] for line in dated
+                   if line["capacity_promise_date"] == order["capacity_promise_date"]}
+        assert order["capacity_reason_text"] in reasons, (order, lines)
+    assert several, "no order has lines of different dates: nothing was compared"
+
+
 def test_a_salesperson_checks_a_quotation_and_reads_date_and_reason(
         odoo: Odoo, planned: dict[str, Any], users: dict[str, str], browser: Any,
         shots: Path) -> None:
@@ -212,9 +245,18 @@ def test_a_salesperson_checks_a_quotation_and_reads_date_and_reason(
     page.goto(odoo.url_of("sale.order", order_id, "sale.action_quotations_with_onboarding"))
     page.wait_for_selector("button[name=action_check_capacity]")
     page.click("button[name=action_check_capacity]")
-    notification = page.wait_for_selector(".o_notification")
-    message = notification.inner_text()
+    # a notification, or the delivery options when the customer has a choice
+    answer = page.wait_for_selector(".o_notification, .modal .o_form_view")
+    message = answer.inner_text()
     assert "Promised date" in message or "No date can be promised" in message, message
+    if page.locator(".modal .o_form_view").count():
+        page.wait_for_timeout(1500)
+        page.mouse.move(1, 890)
+        page.screenshot(path=str(shots / "quotation-options.png"), full_page=False)
+        page.locator(".modal-footer button", has_text="Close").click()
+        page.wait_for_selector(".modal .o_form_view", state="detached")
+        page.reload()
+        page.wait_for_selector("button[name=action_check_capacity]")
     settle(page)
     stored = odoo.call("sale.order", "read", [order_id],
                        ["capacity_promise_date", "capacity_reason_text"])[0]
@@ -227,6 +269,19 @@ def test_a_salesperson_checks_a_quotation_and_reads_date_and_reason(
     assert " Units" not in reason
     page.wait_for_timeout(4000)  # the notification fades before the screenshot
     screenshot(page, shots / "quotation-promise.png")
+
+    # "Use this date": the delivery date is that day, shown as a date (no time of day)
+    page.click("button[name=action_use_promise_date]")
+    page.wait_for_selector(".o_notification")
+    settle(page)
+    page.locator(".o_notebook .nav-link", has_text="Other Info").click()
+    settle(page)
+    delivery = field_text(page, "capacity_commitment_day")
+    assert delivery == promised, (delivery, promised)
+    page.wait_for_timeout(4000)
+    page.locator(".o_form_view .o_field_widget[name=capacity_commitment_day]").first \
+        .scroll_into_view_if_needed()
+    screenshot(page, shots / "quotation-delivery-date.png")
     page.context.close()
 
 
@@ -291,9 +346,30 @@ def test_a_planner_opens_the_load_the_work_list_and_the_schedule(
     names = {load["workcenter_id"][1] for load in loads}
     assert names and any(name in board for name in names), board[:500]
     assert page.locator(".o_capacity_cell").count() > 0
-    over = odoo.call("capacity.workcenter.load", "search_count", [("utilization", ">", 100)])
+    over = odoo.call("capacity.workcenter.load", "search_count", [("overloaded", "=", True)])
     assert (page.locator(".o_capacity_over").count() > 0) == (over > 0) or over == 0
     screenshot(page, shots / "capacity-load.png")
+
+    # the load's own views: "Overloaded" narrows the default "Next 4 Weeks", both apply
+    page.goto(odoo.url_of_action("sale_capacity_promise.capacity_workcenter_load_action"))
+    page.wait_for_selector(".o_searchview_facet")
+    settle(page)
+    page.click(".o_switch_view.o_list")
+    page.wait_for_selector(".o_list_view, .o_view_nocontent")
+    page.click(".o_searchview_dropdown_toggler")
+    page.locator(".o_filter_menu").get_by_text("Overloaded", exact=True).click()
+    settle(page)
+    facets = [facet.inner_text() for facet in page.locator(".o_searchview_facet").all()]
+    assert len(facets) == 2 and " or " not in " ".join(facets).lower(), facets
+    today = dt.date.today()
+    expected = odoo.call("capacity.workcenter.load", "search_count", [
+        ("overloaded", "=", True), ("date", ">=", today.isoformat()),
+        ("date", "<", (today + dt.timedelta(weeks=4)).isoformat())])
+    if expected:
+        assert page.locator(".o_data_row").count() == min(expected, 80)
+    else:
+        assert "Nothing matches these filters" in page.locator(".o_view_nocontent").inner_text()
+    screenshot(page, shots / "capacity-load-overloaded.png")
 
     page.goto(odoo.url_of_action("sale_capacity_promise.sale_order_action"))
     page.wait_for_selector(".o_list_view, .o_view_nocontent")

@@ -795,3 +795,21 @@ def test_an_old_plan_is_freed_without_the_cyclic_collector():
     finally:
         if enabled:
             gc.enable()
+
+
+@pytest.mark.parametrize("policy", ["direct", "one"])
+def test_the_orders_reason_is_that_of_the_line_that_dates_the_order(policy):
+    """As soon as possible the order is dated by its first line and says why that line
+    comes then, not why a later one is late; all at once by its last line."""
+    f, _, _, board, _ = simple_shop()
+    lamp = f.product("Lamp", "none")
+    f.on_hand(lamp, 10)
+    order = f.order({lamp: 1, board: 2000}, asked=3, picking_policy=policy)
+    _, result = planned(f)
+    promise = result.order(order)
+    lamp_line, board_line = promise.lines
+    assert lamp_line.promise_date < board_line.promise_date
+    deciding = lamp_line if policy == "direct" else board_line
+    assert promise.promise_date == deciding.promise_date
+    assert (promise.reason, promise.reason_data) == (deciding.reason, deciding.reason_data)
+    assert ("Wood Corner" in promise.reason) == (policy == "one"), promise.reason

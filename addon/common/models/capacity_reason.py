@@ -57,17 +57,18 @@ class CapacityReason(models.AbstractModel):
     _description = "Promise Reason in the Reader's Language"
 
     @api.model
-    def _render(self, data, for_product=None):
+    def _render(self, data, for_product=None, due=None):
         """One sentence of the reason ``data`` (dict or JSON text) in the language of
         the environment; "" when there is no readable reason. ``for_product`` is the
         product the reader asked about (a line's): a reason naming another product
-        says which it is about."""
+        says which it is about. ``due``: the date a late promise had to keep, when it
+        is already past; the plan's own "overdue" (against its lead-time date when the
+        order has none) is not the order's and is not said."""
         if isinstance(data, str):
             data = load_reason(data)
         if not data:
             return ""
         sentence = self._sentence(data, for_product)
-        due = data.get("overdue")
         if sentence and due:
             sentence = _(
                 "%(sentence)s It was due on %(date)s, before today.",

@@ -11,6 +11,8 @@ from .write_changes import differs, write_each
 
 # how many days or weeks the load board shows at once
 BOARD_COLUMNS = {"day": 14, "week": 8}
+# hours: below this, planned and available hours are equal
+HOURS_EPSILON = 1e-6
 
 
 def utilization(planned, available):
@@ -21,6 +23,11 @@ def utilization(planned, available):
     return 100.0 if planned else 0.0
 
 
+def is_overloaded(planned, available):
+    """More hours planned than available, a closed day with planned hours included."""
+    return planned > available + HOURS_EPSILON
+
+
 class CapacityWorkcenterLoad(models.Model):
     _name = "capacity.workcenter.load"
     _description = "Capacity Load per Work Center and Day"
@@ -28,7 +35,12 @@ class CapacityWorkcenterLoad(models.Model):
     _rec_name = "workcenter_id"
 
     workcenter_id = fields.Many2one(
-        "mrp.workcenter", required=True, readonly=True, index=True, ondelete="cascade"
+        "mrp.workcenter",
+        string="Work Center",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
     )
     date = fields.Date(required=True, readonly=True, index=True)
     available_hours = fields.Float(readonly=True)
@@ -39,6 +51,11 @@ class CapacityWorkcenterLoad(models.Model):
         store=True,
         **aggregator("avg"),
         help="Planned hours in percent of the available hours.",
+    )
+    overloaded = fields.Boolean(
+        compute="_compute_utilization",
+        store=True,
+        help="More hours are planned than the work center has on that day.",
     )
     run_id = fields.Many2one(
         "capacity.planner.run", string="Planner Run", readonly=True, ondelete="set null"
@@ -60,6 +77,7 @@ class CapacityWorkcenterLoad(models.Model):
     def _compute_utilization(self):
         for load in self:
             load.utilization = utilization(load.planned_hours, load.available_hours)
+            load.overloaded = is_overloaded(load.planned_hours, load.available_hours)
 
     @api.model
     def _read_group(
@@ -151,7 +169,7 @@ class CapacityWorkcenterLoad(models.Model):
                         "overload": formatLang(
                             self.env, max(planned - available, 0.0), digits=1
                         ),
-                        "state": "over" if rate > 100.0 + 1e-6 else (
+                        "state": "over" if is_overloaded(planned, available) else (
                             "high" if rate > 85.0 else ("idle" if not available else "ok")
                         ),
                     }

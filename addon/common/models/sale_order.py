@@ -667,14 +667,29 @@ class SaleOrder(models.Model):
         help="The bottleneck work center or the component the promise waits for.",
     )
 
-    @api.depends("capacity_reason_data", "capacity_reason")
+    @api.depends(
+        "capacity_reason_data", "capacity_reason", "capacity_status", "capacity_target_date"
+    )
     @api.depends_context("lang")
     def _compute_capacity_reason_text(self):
         reasons = self.env["capacity.reason"]
         for order in self:
             order.capacity_reason_text = (
-                reasons._render(order.capacity_reason_data) or order.capacity_reason
+                reasons._render(
+                    order.capacity_reason_data,
+                    due=order._capacity_missed_date(order.capacity_status),
+                )
+                or order.capacity_reason
             )
+
+    def _capacity_missed_date(self, status):
+        """The order's date to keep when a promise of ``status`` is late and that
+        date is already past (the reason then says so), else None."""
+        self.ensure_one()
+        target = self.capacity_target_date
+        if status == "late" and target and target < fields.Date.context_today(self):
+            return target
+        return None
 
     @api.depends(
         "capacity_reason_data",

@@ -140,12 +140,22 @@ class SaleOrderLine(models.Model):
         help="Why this line can be delivered on its promised date, in your language.",
     )
 
-    @api.depends("capacity_reason_data", "capacity_reason", "product_id")
+    @api.depends(
+        "capacity_reason_data",
+        "capacity_reason",
+        "product_id",
+        "capacity_status",
+        "order_id.capacity_target_date",
+    )
     @api.depends_context("lang")
     def _compute_capacity_reason_text(self):
         reasons = self.env["capacity.reason"]
         for line in self:
             line.capacity_reason_text = (
-                reasons._render(line.capacity_reason_data, line.product_id.id)
+                reasons._render(
+                    line.capacity_reason_data,
+                    line.product_id.id,
+                    due=line.order_id._capacity_missed_date(line.capacity_status),
+                )
                 or line.capacity_reason
             )

@@ -36,8 +36,11 @@ class SaleOrder(models.Model):
     capacity_commitment_day = fields.Date(
         string="Commitment Day",
         compute="_compute_capacity_commitment_day",
+        inverse="_inverse_capacity_commitment_day",
         store=True,
-        help="The commitment date as a date, in the salesperson's time zone.",
+        readonly=False,
+        help="The commitment date as a date, in the company's time zone. Setting it "
+        "sets the commitment date to noon of that day there.",
     )
     capacity_target_date = fields.Date(
         string="Promise Measured Against",
@@ -99,24 +102,46 @@ class SaleOrder(models.Model):
     # -- what the promise is measured against ------------------------------------
 
     def _capacity_timezone(self):
+        """The company's time zone, that of its working calendar as the planning service
+        takes it, so that a date here is the day the plan measures against."""
         self.ensure_one()
-        return pytz.timezone(
-            self.user_id.tz or self.company_id.partner_id.tz or "UTC"
-        )
+        company = self.company_id
+        for name in (company.resource_calendar_id.tz, company.partner_id.tz, self.user_id.tz):
+            if name in pytz.all_timezones_set:
+                return pytz.timezone(name)
+        return pytz.utc
 
     def _capacity_local_date(self, moment):
-        """The date of a naive UTC datetime in the salesperson's time zone."""
+        """The date of a naive UTC datetime in the company's time zone."""
         self.ensure_one()
         if not moment:
             return False
         return pytz.utc.localize(moment).astimezone(self._capacity_timezone()).date()
 
-    @api.depends("commitment_date", "user_id.tz", "company_id.partner_id.tz")
+    @api.depends(
+        "commitment_date",
+        "company_id.resource_calendar_id.tz",
+        "company_id.partner_id.tz",
+        "user_id.tz",
+    )
     def _compute_capacity_commitment_day(self):
         for order in self:
             order.capacity_commitment_day = order._capacity_local_date(
                 order.commitment_date
             )
+
+    def _inverse_capacity_commitment_day(self):
+        for order in self:
+            day = order.capacity_commitment_day
+            if day == order._capacity_local_date(order.commitment_date):
+                continue  # the same day: keep the time a user or Odoo gave
+            noon = False
+            if day:
+                moment = order._capacity_timezone().localize(
+                    datetime.datetime.combine(day, datetime.time(12))
+                )
+                noon = moment.astimezone(pytz.utc).replace(tzinfo=None)
+            order.commitment_date = noon
 
     @api.depends("capacity_commitment_day", "capacity_requested_date")
     def _compute_capacity_target_date(self):

@@ -12,3 +12,4 @@ from . import test_planner_screens
 from . import test_reason_text
 from . import test_settings
 from . import test_write_guard
+from . import test_delivery_date

@@ -2,6 +2,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import datetime, time, timedelta
 
+from dateutil.relativedelta import relativedelta
+from lxml import etree
+
 from odoo import Command, fields
 from odoo.tests import tagged
 from odoo.tests.common import new_test_user
@@ -80,6 +83,75 @@ class TestPlannerScreens(CapacityPromiseCase):
         self.assertEqual(board["overloaded"], 1)
         weeks = self.env["capacity.workcenter.load"].get_load_board("week")
         self.assertEqual(len(weeks["columns"]), 8)
+
+    def _search_load(self, *filter_names):
+        """The loads the planner sees with these filters of the search view on, the
+        domain combined as Odoo's web client does: "or" within a group of filters
+        (between separators), "and" across groups."""
+        view = self.env.ref("sale_capacity_promise.capacity_workcenter_load_view_search")
+        groups, group = [], []
+        for node in etree.fromstring(view.arch):
+            if node.tag == "filter" and node.get("domain"):
+                group.append(node)
+                continue
+            if group:
+                groups.append(group)
+            group = []
+        groups.append(group)
+        context = {
+            "context_today": lambda: fields.Date.context_today(self.env.user),
+            "relativedelta": relativedelta,
+        }
+        domain = []
+        for group in groups:
+            chosen = [node for node in group if node.get("name") in filter_names]
+            if chosen:
+                ors = ["|"] * (len(chosen) - 1)
+                for node in chosen:
+                    ors += safe_eval(node.get("domain"), context)
+                domain += ors
+        found = {node.get("name") for group in groups for node in group}
+        self.assertLessEqual(set(filter_names), found)
+        return self.env["capacity.workcenter.load"].with_user(self.planner).search(domain)
+
+    def test_the_overloaded_filter_alone_and_with_the_default_period(self):
+        self._apply(
+            self._plan(
+                load=self._load(
+                    {
+                        0: (8.0, 10.0),  # over, this week
+                        1: (8.0, 4.0),
+                        2: (0.0, 3.0),  # a closed day with planned work: over too
+                        3: (8.0, 8.0),  # full, not over
+                        40: (8.0, 9.0),  # over, after the default period
+                        41: (8.0, 1.0),
+                    }
+                )
+            )
+        )
+        days = {
+            load.date: load for load in self.env["capacity.workcenter.load"].search([])
+        }
+        def dates(loads):
+            return sorted((load.date - self.today).days for load in loads)
+
+        self.assertEqual(dates(self._search_load("filter_overloaded")), [0, 2, 40])
+        self.assertEqual(
+            dates(self._search_load("filter_next_4_weeks")), [0, 1, 2, 3]
+        )
+        # the action's default period and Overloaded: both, not either
+        action = self.env.ref("sale_capacity_promise.capacity_workcenter_load_action")
+        self.assertIn("search_default_filter_next_4_weeks", action.context)
+        self.assertEqual(
+            dates(self._search_load("filter_next_4_weeks", "filter_overloaded")), [0, 2]
+        )
+        self.assertTrue(days[self.today + timedelta(days=2)].overloaded)
+        self.assertFalse(days[self.today + timedelta(days=3)].overloaded)
+        board = self.env["capacity.workcenter.load"].with_user(self.planner).get_load_board()
+        self.assertEqual(
+            [cell["state"] for cell in board["rows"][0]["cells"][:4]],
+            ["over", "ok", "over", "high"],
+        )
 
     def test_an_empty_filter_result_is_not_called_no_load(self):
         loads = self.env["capacity.workcenter.load"]

@@ -93,10 +93,11 @@ class TestPromiseAlerts(CapacityPromiseCase):
             .run()
         )
         self.assertEqual(self.env["sale.order"].search(action["domain"]), order)
-        # the work list's columns: commitment date, promise, what holds it up
+        # the work list's columns: commitment date (as the company's day), promise,
+        # what holds it up
         view = self.env["ir.ui.view"].browse(action["views"][0][0])
         self.assertIn("capacity_cause_name", view.arch)
-        self.assertIn("commitment_date", view.arch)
+        self.assertIn('name="capacity_commitment_day"', view.arch)
 
     def test_no_second_activity_while_one_is_open(self):
         order = self._confirmed()

@@ -1,7 +1,7 @@
 # Copyright 2026 capacity-promise
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
-from datetime import date
+from datetime import date, timedelta
 
 from odoo.tests import tagged
 from odoo.tools.misc import format_date
@@ -92,12 +92,38 @@ class TestReasonText(CapacityPromiseCase):
         )
 
     def test_an_overdue_promise_says_so(self):
-        data = dict(self.capacity, overdue="2026-11-30")
         self.assertTrue(
-            self._render(data).endswith(
+            self._render(self.capacity, due=date(2026, 11, 30)).endswith(
                 f"It was due on {format_date(self.env, date(2026, 11, 30))}, before today."
             )
         )
+
+    def test_only_a_late_order_past_its_date_says_it_was_due(self):
+        """The plan's "overdue" is against its lead-time date when the order has no
+        date to keep: the reason says "due" only of the order's own date, when the
+        promise is late and that date is past."""
+        payload = self._plan()
+        data = dict(self.capacity, overdue="2026-11-30")
+        payload["orders"][1]["reason_data"] = data
+        payload["orders"][1]["lines"][0]["reason_data"] = data
+        self._apply(payload)
+        order, line = self.order_2, self.order_2.order_line[0]
+        order.write({"commitment_date": False, "capacity_requested_date": False})
+        self.assertEqual(order.capacity_status, "earliest")
+        self.assertNotIn("due on", order.capacity_reason_text)
+        self.assertNotIn("due on", line.capacity_reason_text)
+        self.assertIn("So Cabinet is ready on", order.capacity_reason_text)
+        # a date to keep that the promise meets: nothing was due
+        order.capacity_requested_date = order.capacity_promise_date
+        self.assertEqual(order.capacity_status, "on_time")
+        self.assertNotIn("due on", order.capacity_reason_text)
+        # missed, and already past
+        past = self.today - timedelta(days=3)
+        order.capacity_requested_date = past
+        self.assertEqual(order.capacity_status, "late")
+        due = f"It was due on {format_date(self.env, past)}, before today."
+        self.assertTrue(order.capacity_reason_text.endswith(due), order.capacity_reason_text)
+        self.assertTrue(line.capacity_reason_text.endswith(due), line.capacity_reason_text)
 
     def test_an_unknown_or_missing_reason_falls_back_to_the_sentence(self):
         self.assertEqual(self._render({"kind": "teleport", "values": {}}), "")

@@ -1,0 +1,1 @@
+../../../common/tests/test_delivery_date.py
