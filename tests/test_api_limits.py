@@ -4,7 +4,9 @@ hold the API, a request must arrive in time, every refused body gets exactly one
 from __future__ import annotations
 
 import contextlib
+import http.client
 import socket
+import sys
 import threading
 import time
 
@@ -151,3 +153,18 @@ def test_a_bad_content_length_is_answered(api, length):
            b"Content-Length: " + length + b"\r\n\r\n{}")
     answer = exchange(api, raw)
     assert first_line(answer).split(b" ")[1] in (b"400", b"413")
+
+
+def test_a_serving_api_lets_waiting_threads_take_the_interpreter_within_a_millisecond(
+        planned_service):  # noqa: F811
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)  # Python's default
+    try:
+        with serving(planned_service) as address:
+            connection = http.client.HTTPConnection(*address, timeout=10)
+            connection.request("GET", "/health")
+            connection.getresponse().read()  # answered: the server's loop runs
+            connection.close()
+            assert sys.getswitchinterval() == pytest.approx(0.001)
+    finally:
+        sys.setswitchinterval(before)
