@@ -322,3 +322,32 @@ def test_the_delivery_lead_time_is_odoos_security_lead_plus_the_delivery_route(f
     assert not data.unrecorded_reads
     store.close()
     fresh_store.close()
+
+
+def test_orders_closed_just_before_the_full_read_are_not_read_again_until_reopened(
+        fake_odoo, tmp_path):
+    # a database just written: a cancelled quotation and done manufacturing orders among the
+    # last writes, inside the overlap window; the full read does not store them
+    data = fake_odoo.dataset
+    quotation = next(row["id"] for row in data.model("sale.order").records.values()
+                     if row["state"] == "draft")
+    done = [row["id"] for row in data.model("mrp.production").records.values()
+            if row["state"] == "done"]
+    with data.acting_as(OTHER_USER):
+        data.update("sale.order", quotation, state="cancel")
+        for production in done:
+            data.touch("mrp.production", production)
+    data.advance(seconds=20)
+    reader, store = reader_for(fake_odoo, f"sqlite:///{tmp_path / 's.sqlite'}", tmp_path)
+    reader.refresh()
+    assert quotation not in store.ids("sale.order")
+    data.advance(seconds=5)
+    fake_odoo.reset_calls()
+    report = reader.refresh()
+    assert report.fetched == 0 and not report.families and report.calls <= 10
+    data.advance(seconds=5)
+    with data.acting_as(OTHER_USER):  # "set to quotation", still inside the window
+        data.update("sale.order", quotation, state="draft")
+    report = reader.refresh()
+    assert "sales" in report.families and quotation in store.ids("sale.order")
+    store.close()
