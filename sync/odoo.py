@@ -22,11 +22,15 @@ import httpx
 import odoolib
 from odoolib.tools import AuthenticationError, JsonRPCException
 
+from sync import pieces
 from sync.config import Settings
 
 FIELD_ATTRIBUTES = ["type", "relation", "store", "string"]
 
 log = logging.getLogger(__name__)
+# bodies are made piece by piece (sync/pieces.py): a whole plan in one json.dumps kept every
+# /quote waiting while it was encoded
+JSON_BODY = {"Content-Type": "application/json"}
 # odoo-client-lib logs every call's arguments at DEBUG, the password or API key among them:
 # keep it quiet whatever level the service runs at.
 logging.getLogger("odoolib").setLevel(logging.WARNING)
@@ -103,7 +107,8 @@ class JsonRpcConnector(odoolib.JsonRPCConnector):
     def send(self, service_name: str, method: str, *args: Any) -> Any:
         payload = {"jsonrpc": "2.0", "method": "call", "id": random.randint(0, 10**9),
                    "params": {"service": service_name, "method": method, "args": args}}
-        response = self._http.post(self.url, json=payload)
+        response = self._http.post(self.url, content=pieces.dumps(payload).encode(),
+                                   headers=JSON_BODY)
         response.raise_for_status()
         result = response.json()
         if result.get("error"):
@@ -168,7 +173,8 @@ class Json2Transport:
     def call(self, model: str, method: str, args: tuple[Any, ...],
              kwargs: dict[str, Any]) -> Any:
         body = json2_arguments(model, method, args, kwargs)
-        response = self._http.post(f"/json/2/{model}/{method}", json=body)
+        response = self._http.post(f"/json/2/{model}/{method}",
+                                   content=pieces.dumps(body).encode(), headers=JSON_BODY)
         if response.status_code >= 400:
             raise _json2_error(response)
         result = response.json()
