@@ -402,7 +402,7 @@ class PlanningService:
             # read again, whole, by the next poll
             self.reader.changed_since_read()
             try:
-                answer = self.client.call(APPLY_MODEL, "apply_plan", payload)
+                answer = self.client.call_applying(APPLY_MODEL, "apply_plan", payload)
             except OdooError as error:
                 self.store.finish_run(key, "failed", 0.0, error=str(error))
                 if (f"Object {APPLY_MODEL} doesn't exist" in str(error)
