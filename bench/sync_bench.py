@@ -20,6 +20,7 @@ import contextlib
 import http.client
 import json
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -225,6 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 service, args.port, args.clients, args.requests, replans=True,
                 watch=args.gil_watch)})
         service.store.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  service peak memory {peak:.0f} MB")
+    rows.append({"phase": "service peak memory", "mb": round(peak)})
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
     return 0
