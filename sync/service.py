@@ -21,8 +21,16 @@ from sync import quote_request
 from sync.build import Rows, build_snapshot, m2o_id, m2o_name
 from sync.config import ConfigError, Settings
 from sync.odoo import OdooClient, OdooError, server_version
-from sync.payload import (Digests, build_payload, delta_payload, failed_payload, input_digests,
-                          item_digests, odoo_datetime, order_payload)
+from sync.payload import (
+    Digests,
+    build_payload,
+    delta_payload,
+    failed_payload,
+    input_digests,
+    item_digests,
+    odoo_datetime,
+    order_payload,
+)
 from sync.reader import SPECS, OdooReader, Progress, ReadReport, snapshot_digest
 from sync.runs import RunError, plan_digest, run_key
 from sync.state import StateStore

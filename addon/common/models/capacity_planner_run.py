@@ -197,10 +197,10 @@ class CapacityPlannerRun(models.Model):
             return {"run_id": False, "ignored": True, "reason": reason}
         if plan.is_delta and (not latest or latest.run_key != plan.base_run_key):
             reason = _(
-                "This plan only carries what changed since run %(base)s, but the "
-                "latest applied run is %(latest)s: the full plan is needed.",
+                "This plan carries only what changed since run %(base)s, which is not "
+                "the latest applied run (%(latest)s): the full plan is needed.",
                 base=plan.base_run_key,
-                latest=latest.run_key if latest else _("none"),
+                latest=latest.run_key if latest else "-",
             )
             _logger.info("Planner run %s ignored: %s", plan.run_key, reason)
             return {
@@ -227,7 +227,7 @@ class CapacityPlannerRun(models.Model):
         _logger.info(
             "Planner run %s applied (%s): %d orders, %d suggestions, %d work center days",
             run.run_key,
-            _("delta on %s", plan.base_run_key) if plan.is_delta else _("full plan"),
+            f"delta on {plan.base_run_key}" if plan.is_delta else "full plan",
             run.order_count,
             run.suggestion_count,
             run.workcenter_day_count,

@@ -18,7 +18,12 @@ NAMES = {
 
 
 class _Rollback(Exception):
-    """Raised to undo what a path applied (the savepoint is rolled back)."""
+    """Raised to undo what a path applied (the savepoint is rolled back), with the
+    state it left."""
+
+    def __init__(self, state):
+        super().__init__("rolled back")
+        self.state = state
 
 
 def delta_of(base, plan):
@@ -134,7 +139,6 @@ class TestApplyDelta(CapacityPromiseCase):
 
     def _state_after(self, *steps):
         """The addon's state after ``steps`` (plans to apply, or callables), undone after."""
-        state = None
         try:
             with self.env.cr.savepoint():
                 for step in steps:
@@ -143,12 +147,10 @@ class TestApplyDelta(CapacityPromiseCase):
                         continue
                     result = self._apply(step)
                     self.assertFalse(result["ignored"], result)
-                state = self._state()
-                raise _Rollback
-        except _Rollback:
-            pass
-        self.env.invalidate_all()
-        return state
+                raise _Rollback(self._state())
+        except _Rollback as rollback:
+            self.env.invalidate_all()
+            return rollback.state
 
     def test_a_delta_leaves_odoo_as_the_full_plan_does(self):
         delta = delta_of(self.first, self.second)
