@@ -56,9 +56,9 @@ class TestApplyDelta(CapacityPromiseCase):
         now = fields.Datetime.now()
         cls.first = cls._plan("run-1", snapshot_at=now - timedelta(hours=1))
         cls.first["orders"].append(cls._order_payload(cls.order_3, 20, "on_time"))
-        # an hour later: order 2 later, order 3 gone, suggestions and load moved; the
-        # first order's promise is the same
-        cls.second = cls._plan("run-2", snapshot_at=now + timedelta(seconds=1))
+        # later than any edit the tests make, however long they take: order 2 later,
+        # order 3 gone, suggestions and load moved; the first order's promise the same
+        cls.second = cls._plan("run-2", snapshot_at=now + timedelta(minutes=10))
         cls.second["orders"][1] = cls._order_payload(
             cls.order_2, 35, "late", "Assembly is full until then."
         )
