@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import contextlib
 import http.client
 import json
 import os
@@ -28,6 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.gil_watch import GilWatch
 from bench.odoo_factory import Odoo
 from sync.config import Secret, Settings
 from sync.server import ApiServer
@@ -88,7 +90,7 @@ def small_change(service: PlanningService, admin: Odoo) -> dict[str, Any]:
 
 
 def quote_load(service: PlanningService, port: int, clients: int, requests: int,
-               replans: bool) -> dict[str, Any]:
+               replans: bool, watch: bool = False) -> dict[str, Any]:
     """``clients`` threads send ``requests`` quotes in all (the addon's body: the order with
     its lines) on kept-alive loopback connections, while a poll plans again and again."""
     snapshot = service.current.snapshot if service.current else None
@@ -119,7 +121,8 @@ def quote_load(service: PlanningService, port: int, clients: int, requests: int,
     started = time.perf_counter()
     # the clients run in a process of their own: in this one they would take the GIL from
     # the server they measure
-    with concurrent.futures.ProcessPoolExecutor(1) as pool:
+    watcher = GilWatch() if watch else contextlib.nullcontext()
+    with concurrent.futures.ProcessPoolExecutor(1) as pool, watcher:
         latencies, errors = pool.submit(_clients, server.server_address[1], bodies, clients,
                                         per_client).result()
     elapsed = time.perf_counter() - started
@@ -135,6 +138,8 @@ def quote_load(service: PlanningService, port: int, clients: int, requests: int,
               "per_second": round(len(ms) / elapsed), "polls_meanwhile": polls[0]}
     print(f"  /quote {'(polls running)' if replans else '(no poll)':<15} "
           + "  ".join(f"{k}={v}" for k, v in result.items()))
+    if isinstance(watcher, GilWatch):
+        print("  " + watcher.report().replace("\n", "\n  "))
     return result
 
 
@@ -180,6 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="loopback port for /quote")
     parser.add_argument("--no-quotes", action="store_true", help="skip the /quote load")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--gil-watch", action="store_true",
+                        help="during the /quote load, print where the service held the "
+                             "interpreter's lock 20 ms or more (bench/gil_watch.py)")
     args = parser.parse_args(argv)
     missing = [f"CAPACITY_PROMISE_TEST_ODOO_{name}" for name in LIVE
                if not os.environ.get(f"CAPACITY_PROMISE_TEST_ODOO_{name}")]
@@ -211,9 +219,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.no_quotes:
             # the same load without a poll, then while full polls run back to back
             rows.append({"phase": "quote, no poll", **quote_load(
-                service, args.port, args.clients, args.requests, replans=False)})
+                service, args.port, args.clients, args.requests, replans=False,
+                watch=args.gil_watch)})
             rows.append({"phase": "quote, polls running", **quote_load(
-                service, args.port, args.clients, args.requests, replans=True)})
+                service, args.port, args.clients, args.requests, replans=True,
+                watch=args.gil_watch)})
         service.store.close()
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))

@@ -56,6 +56,9 @@ class Settings:
     odoo_protocol: Protocol = "auto"
     odoo_timeout: float = 30.0
     odoo_retries: int = 4
+    # applying a plan: the first one creates everything (minutes at size L); not retried once
+    # sent, as Odoo may still be applying it (the next poll sends it again, which is harmless)
+    apply_timeout: float = 600.0
     company_id: int = 0  # 0 = the service user's current company
     state_url: str = "sqlite:///capacity-promise.sqlite"
     token: Secret = dataclasses.field(default_factory=lambda: Secret(""))

@@ -22,11 +22,23 @@ import httpx
 import odoolib
 from odoolib.tools import AuthenticationError, JsonRPCException
 
+from sync import pieces
 from sync.config import Settings
 
 FIELD_ATTRIBUTES = ["type", "relation", "store", "string"]
 
 log = logging.getLogger(__name__)
+# bodies are made piece by piece (sync/pieces.py): a whole plan in one json.dumps kept every
+# /quote waiting while it was encoded
+JSON_BODY = {"Content-Type": "application/json"}
+# a timeout of this thread's next calls other than the connection's own (see
+# OdooClient.call_applying)
+_CALL = threading.local()
+
+
+def _timeout(default: float) -> float:
+    seconds: float | None = getattr(_CALL, "timeout", None)
+    return default if seconds is None else seconds
 # odoo-client-lib logs every call's arguments at DEBUG, the password or API key among them:
 # keep it quiet whatever level the service runs at.
 logging.getLogger("odoolib").setLevel(logging.WARNING)
@@ -80,8 +92,9 @@ class XmlRpcConnector(odoolib.XmlRPCConnector):
         self.https = base_url.startswith("https:")
 
     def send(self, service_name: str, method: str, *args: Any) -> Any:
-        transport = (_TimeoutSafeTransport(self.timeout) if self.https
-                     else _TimeoutTransport(self.timeout))
+        timeout = _timeout(self.timeout)
+        transport = (_TimeoutSafeTransport(timeout) if self.https
+                     else _TimeoutTransport(timeout))
         proxy = xmlrpc.client.ServerProxy(f"{self.url}/{service_name}", transport=transport,
                                           allow_none=True)
         return getattr(proxy, method)(*args)
@@ -103,7 +116,8 @@ class JsonRpcConnector(odoolib.JsonRPCConnector):
     def send(self, service_name: str, method: str, *args: Any) -> Any:
         payload = {"jsonrpc": "2.0", "method": "call", "id": random.randint(0, 10**9),
                    "params": {"service": service_name, "method": method, "args": args}}
-        response = self._http.post(self.url, json=payload)
+        response = self._http.post(self.url, content=pieces.dumps(payload).encode(),
+                                   headers=JSON_BODY, timeout=_timeout(self.timeout))
         response.raise_for_status()
         result = response.json()
         if result.get("error"):
@@ -159,6 +173,7 @@ class Json2Transport:
 
     def __init__(self, base_url: str, database: str, api_key: str, timeout: float):
         self.base_url = base_url
+        self.timeout = timeout
         # nothing to clear between calls, which the reader makes from several threads at once
         self._http = httpx.Client(base_url=base_url, timeout=timeout, cookies=_no_cookies(),
                                   headers={"Authorization": f"bearer {api_key}",
@@ -168,7 +183,9 @@ class Json2Transport:
     def call(self, model: str, method: str, args: tuple[Any, ...],
              kwargs: dict[str, Any]) -> Any:
         body = json2_arguments(model, method, args, kwargs)
-        response = self._http.post(f"/json/2/{model}/{method}", json=body)
+        response = self._http.post(f"/json/2/{model}/{method}",
+                                   content=pieces.dumps(body).encode(), headers=JSON_BODY,
+                                   timeout=_timeout(self.timeout))
         if response.status_code >= 400:
             raise _json2_error(response)
         result = response.json()
@@ -305,6 +322,29 @@ class OdooClient:
                     method, list(args), kwargs)
         return self._retrying(f"{model}.{method}", invoke)
 
+    def call_applying(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        """A call that changes Odoo and may take long (applying a plan): allowed
+        ``apply_timeout`` seconds, and retried only when it never reached Odoo. Once sent,
+        a timeout or a lost connection may mean Odoo is still at work: sending it again would
+        make two transactions apply the same plan at once, so the failure is reported and the
+        next poll sends the plan again (Odoo answers "already applied" if the first one
+        went through)."""
+        self.connect()
+        connection = self._connection
+        _CALL.timeout = self.settings.apply_timeout
+        try:
+            if self.protocol == "json2":
+                def invoke() -> Any:
+                    return connection.call(model, method, args, kwargs)
+            else:
+                def invoke() -> Any:
+                    return connection.get_service("object").execute_kw(
+                        connection.database, connection.user_id, connection.password, model,
+                        method, list(args), kwargs)
+            return self._retrying(f"{model}.{method}", invoke, once_sent=True)
+        finally:
+            _CALL.timeout = None
+
     def fields(self, model: str, names: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
         """``fields_get`` of a model (cached): which of ``names`` (default: all its fields)
         this Odoo version has. Asking for the names one needs spares Odoo describing the
@@ -353,7 +393,7 @@ class OdooClient:
                 return
             last_id = page[-1]["id"]
 
-    def _retrying(self, what: str, invoke: Callable[[], Any]) -> Any:
+    def _retrying(self, what: str, invoke: Callable[[], Any], once_sent: bool = False) -> Any:
         retries = self.settings.odoo_retries
         delay = 0.5
         for attempt in range(retries + 1):
@@ -365,7 +405,8 @@ class OdooClient:
                 raise
             except Exception as error:  # classified below; nothing is swallowed
                 failure = self._classify(what, error)
-                if not failure.transient or attempt == retries:
+                if not failure.transient or attempt == retries or \
+                        (once_sent and not _never_sent(error)):
                     raise failure from error
                 log.warning("%s (attempt %d of %d, retrying in %.1f s)", failure, attempt + 1,
                             retries + 1, delay)
@@ -400,7 +441,7 @@ class OdooClient:
                              code in (429, 502, 503, 504))
         if isinstance(error, (TimeoutError, socket.timeout, httpx.TimeoutException)):
             return OdooError(f"{where} did not answer {what} within "
-                             f"{self.settings.odoo_timeout:g} s", transient=True)
+                             f"{_timeout(self.settings.odoo_timeout):g} s", transient=True)
         if isinstance(error, (ConnectionError, OSError, httpx.TransportError,
                               http.client.HTTPException)):
             return OdooError(f"{where} could not be reached for {what}: "
@@ -408,6 +449,11 @@ class OdooClient:
         if isinstance(error, (json.JSONDecodeError, xmlrpc.client.ResponseError)):
             return OdooError(f"{where} sent an unreadable answer to {what}", transient=True)
         return OdooError(f"{what} failed: {type(error).__name__}: {error}")
+
+
+def _never_sent(error: Exception) -> bool:
+    """Whether a failed call surely never reached Odoo (no connection was made)."""
+    return isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, ConnectionRefusedError))
 
 
 def _fault_message(fault: str) -> str:

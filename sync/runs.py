@@ -11,8 +11,9 @@ addon applies, rather than the earlier run it would take as already applied.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
+
+from sync import pieces
 
 
 class RunError(RuntimeError):
@@ -39,7 +40,7 @@ def plan_digest(payload: dict[str, Any], today: str = "") -> str:
     content["load"] = [{k: v for k, v in row.items() if k != "available_hours"}
                        if str(row.get("date")) in (today, first_day) else row
                        for row in load]
-    text = json.dumps(content, sort_keys=True, default=str, separators=(",", ":"))
+    text = pieces.dumps(content, sort_keys=True, default=str)  # quotes run meanwhile
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -461,7 +461,7 @@ class PlanningService:
 
     def _send(self, key: str, payload: dict[str, Any]) -> Any:
         try:
-            return self.client.call(APPLY_MODEL, "apply_plan", payload)
+            return self.client.call_applying(APPLY_MODEL, "apply_plan", payload)
         except OdooError as error:
             self.store.finish_run(key, "failed", 0.0, error=str(error))
             if (f"Object {APPLY_MODEL} doesn't exist" in str(error)

@@ -21,6 +21,7 @@ from sync.server import ApiServer, health
 from sync.service import PlanningService
 
 SALESPERSON = 6
+ODOOBOT = 1  # Odoo's own user: installs, crons
 
 
 class WritingAddon(AddonStub):
@@ -50,6 +51,8 @@ class WritingAddon(AddonStub):
                 for line in order["lines"]:
                     self.dataset.update("sale.order.line", line["line_id"],
                                         name=f"promise {line['promise_date']}")
+            for production in payload["productions"]:  # its planned start and finish days
+                self.dataset.touch("mrp.production", production["production_id"])
         return answer
 
 
@@ -219,6 +222,78 @@ def test_a_user_edit_between_the_read_and_the_apply_is_in_the_next_plan(odoo, tm
     assert server.dataset.get("sale.order.line", line_id)["write_uid"] == server.dataset.uid
     service.run_once()
     assert planned_quantity(service, line_id) == 11.0
+
+
+def on_the_odoo_clock(server, tmp_path, **overrides) -> PlanningService:
+    """A service whose clock is the fake Odoo's: the recording was made minutes after its
+    last write, as a database just created, so the overlap window is open."""
+    overrides.setdefault("solver", "none")
+    service = PlanningService(settings_for(server, tmp_path, **overrides),
+                              clock=lambda: server.now.replace(tzinfo=dt.timezone.utc))
+    service.reader.clock = service.clock
+    return service
+
+
+def test_the_first_idle_poll_on_a_database_just_written_is_quiet(odoo, tmp_path):
+    # A database just made (Odoo's install, a demo, a factory): manufacturing orders done or
+    # in draft were written moments before the full sync, some after the newest open one,
+    # some just before it. Outside the open states, the full read does not store them, so
+    # every probe took them for unread changes: the one just before the apply marked the
+    # family changed, and the next poll read back the orders the apply had just stamped.
+    server, addon = odoo
+    data = server.dataset
+    closed = sorted(row["id"] for row in data.model("mrp.production").records.values()
+                    if row["state"] in ("draft", "done"))
+    open_one = next(row["id"] for row in data.model("mrp.production").records.values()
+                    if row["state"] == "confirmed")
+    with data.acting_as(ODOOBOT):
+        data.touch("mrp.production", closed[0])  # just before the newest open order
+        data.advance(seconds=10)
+        data.touch("mrp.production", open_one)
+        data.advance(seconds=10)
+        for production in closed[1:]:  # after it
+            data.touch("mrp.production", production)
+    data.advance(seconds=10)
+    service = on_the_odoo_clock(server, tmp_path)
+    first = service.run_once()
+    stamped = [p["production_id"] for p in addon.applied[0]["productions"]]
+    assert stamped and data.get("mrp.production", stamped[0])["write_uid"] == data.uid
+    for _ in range(2):
+        data.advance(seconds=5)
+        idle = service.run_once()
+        poll = service.metrics.last_poll
+        assert poll.outcome == "idle", poll.reason
+        assert poll.records == 0 and poll.calls <= 10
+        assert idle.run_key == first.run_key and len(addon.applied) == 1
+
+
+def test_a_manufacturing_order_edit_while_planning_in_the_window_is_in_the_next_plan(
+        odoo, tmp_path):
+    server, addon = odoo
+    data = server.dataset
+    service = on_the_odoo_clock(server, tmp_path)
+    service.run_once()
+    production = next(mo for mo in service.current.snapshot.manufacturing_orders)
+    quantity = data.get("mrp.production", production.id)["product_qty"] + 3
+
+    def planner_edits_the_order() -> None:  # after the service's read, before its apply
+        data.advance(seconds=2)
+        with data.acting_as(SALESPERSON):
+            data.update("mrp.production", production.id, product_qty=quantity)
+
+    data.advance(seconds=5)
+    edit_line(server, made_quotation_line(service), 300.0)
+    addon.while_planning.append(planner_edits_the_order)
+    service.run_once()
+    addon.while_planning.clear()
+    assert len(addon.applied) == 2
+    # the apply stamped the order as the service's; the edit is read all the same
+    assert data.get("mrp.production", production.id)["write_uid"] == data.uid
+    data.advance(seconds=5)
+    service.run_once()
+    assert "mrp.production" in service.metrics.last_poll.reason
+    planned = {mo.id: mo for mo in service.current.snapshot.manufacturing_orders}
+    assert planned[production.id].quantity == quantity
 
 
 def test_a_product_edit_while_planning_is_not_asked_for_before_the_apply_yet_is_read(
