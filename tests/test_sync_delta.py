@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 from fake_odoo import FakeOdoo, start_fake_odoo
-from test_sync_poll import WritingAddon, edit_line, made_quotation_line, service_for
+from test_sync_poll import (
+    WritingAddon,
+    edit_line,
+    made_quotation_line,
+    on_the_odoo_clock,
+    service_for,
+)
 
 from sync.payload import ITEM_NAMES, build_payload
 
@@ -153,4 +159,41 @@ def test_a_line_edited_between_read_and_apply_is_sent_again_by_the_next_poll(odo
     line = next(line for order in service.current.snapshot.sale_orders
                 for line in order.lines if line.id == line_id)
     assert line.quantity == quantity + 2
+    assert by_name(addon.applied[-1]) == by_name(whole_plan(service))
+
+
+def test_a_manufacturing_order_edited_while_a_delta_is_planned_is_in_the_next_plan(odoo,
+                                                                                  tmp_path):
+    server, addon = odoo
+    data = server.dataset
+    service = on_the_odoo_clock(server, tmp_path)
+    service.run_once()
+    planned_ids = {item["production_id"] for item in addon.applied[0]["productions"]}
+    production = next(mo for mo in service.current.snapshot.manufacturing_orders
+                      if mo.id in planned_ids)
+    quantity = data.get("mrp.production", production.id)["product_qty"] + 3
+
+    def planner_edits_the_order() -> None:  # after the service's read, before its apply
+        data.advance(seconds=2)
+        with data.acting_as(6):
+            data.update("mrp.production", production.id, product_qty=quantity)
+
+    data.advance(seconds=5)
+    edit_line(server, made_quotation_line(service), 300.0)
+    addon.while_planning.append(planner_edits_the_order)
+    service.run_once()
+    addon.while_planning.clear()
+    assert addon.received[-1]["base_run_key"], "a delta was sent"
+    data.advance(seconds=5)
+    service.run_once()
+    planned = {mo.id: mo for mo in service.current.snapshot.manufacturing_orders}
+    assert planned[production.id].quantity == quantity
+    # the plan for it is the same: nothing is sent, and the next apply sends its item again
+    # (its records as read changed), so Odoo shows what a full plan would
+    assert service.metrics.last_poll.outcome == "unchanged"
+    data.advance(seconds=5)
+    edit_line(server, made_quotation_line(service), 310.0)
+    service.run_once()
+    assert addon.received[-1]["base_run_key"]
+    assert production.id in {item["production_id"] for item in addon.received[-1]["productions"]}
     assert by_name(addon.applied[-1]) == by_name(whole_plan(service))
