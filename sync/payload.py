@@ -1,19 +1,35 @@
 """The plan as the addon's ``capacity.planner.run.apply_plan`` takes it: one dict, one call.
 
 Dates are ``YYYY-MM-DD``; datetimes are naive UTC ``YYYY-MM-DD HH:MM:SS`` as Odoo writes them.
-The format is documented in the addon's readme (``readme/DEVELOP.md``).
+The format is documented in the addon's readme (``readme/DEVELOP.md``). A *full* payload carries
+the whole plan; a *delta* (:func:`delta_payload`) carries, against the run Odoo last applied
+(``base_run_key``), only the items that are new or changed, the items removed and the run's totals.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+from collections.abc import Callable
 from typing import Any
 
 from optimizer.plan import LinePromise, OrderPromise, Plan
 from optimizer.snapshot import Snapshot
 
-PAYLOAD_VERSION = 1
+# 2: a payload may be a delta (``base_run_key``, ``removed``, ``totals``); the addon reads 1 and 2
+PAYLOAD_VERSION = 2
+
+# the payload's families of items, each item named by what the addon keys it on
+ITEM_NAMES: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "orders": lambda item: item["order_id"],
+    "productions": lambda item: item["production_id"],
+    "suggestions": lambda item: item["key"],
+    "load": lambda item: (item["workcenter_id"], item["date"]),
+    "bring_forward": lambda item: item["purchase_line_id"],
+}
+# digests of what was sent: {family: {item name: digest}}
+Digests = dict[str, dict[Any, str]]
 
 
 def odoo_datetime(moment: dt.datetime) -> str:
@@ -128,3 +144,74 @@ def build_payload(snapshot: Snapshot, plan: Plan, company_id: int, started_at: d
                   "available_hours": row.available_hours, "planned_hours": row.planned_hours}
                  for row in plan.load],
     }
+
+
+def input_digests(rows: dict[str, list[dict[str, Any]]]) -> Digests:
+    """Per order and per manufacturing order, a digest of its records as read from Odoo (the
+    order with its lines, the manufacturing order with its work orders), ``write_date``
+    included: a record someone wrote since the last apply (a line edited, a promise checked
+    by a salesperson, a work order moved) digests otherwise, so its item is sent again even
+    when the plan for it is the same, and the addon sets it right as a full plan would."""
+    def parent(row: dict[str, Any], field: str) -> Any:
+        value = row.get(field)
+        return value[0] if isinstance(value, list | tuple) and value else value
+
+    families = {"orders": ("sale.order", "sale.order.line", "order_id"),
+                "productions": ("mrp.production", "mrp.workorder", "production_id")}
+    digests: Digests = {}
+    for family, (model, child_model, field) in families.items():
+        content: dict[Any, list[Any]] = {row["id"]: [row] for row in rows.get(model, [])}
+        for row in rows.get(child_model, []):
+            owner = content.get(parent(row, field))
+            if owner is not None:
+                owner.append(row)
+        digests[family] = {record_id: _digest(records) for record_id, records in content.items()}
+    return digests
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def item_digests(payload: dict[str, Any], inputs: Digests | None = None) -> Digests:
+    """A digest of every item of a full ``payload``, by family and name; an order's and a
+    manufacturing order's include the digest of their records in ``inputs``."""
+    inputs = inputs or {}
+    digests: Digests = {}
+    for family, name_of in ITEM_NAMES.items():
+        extra = inputs.get(family, {})
+        digests[family] = {}
+        for item in payload.get(family) or []:
+            name = name_of(item)
+            digests[family][name] = _digest([item, extra.get(name, "")])
+    return digests
+
+
+def totals(payload: dict[str, Any]) -> dict[str, int]:
+    """The counts the addon's planner run shows, of a full ``payload``."""
+    orders = payload.get("orders") or []
+    return {"orders": len(orders),
+            "late": sum(1 for order in orders if order["status"] == "late"),
+            "cannot_plan": sum(1 for order in orders if order["status"] == "cannot_plan"),
+            "suggestions": len(payload.get("suggestions") or []),
+            "workcenter_days": len(payload.get("load") or [])}
+
+
+def delta_payload(payload: dict[str, Any], digests: Digests, base: Digests,
+                  base_run_key: str) -> dict[str, Any]:
+    """The full ``payload`` as a delta against ``base`` (the digests of what Odoo shows, as
+    run ``base_run_key`` left it): the run's own fields, warnings and totals, the items whose
+    digest is new or differs, and the names of the items ``base`` has and ``payload`` not."""
+    delta = {key: value for key, value in payload.items() if key not in ITEM_NAMES}
+    delta["base_run_key"] = base_run_key
+    delta["totals"] = totals(payload)
+    removed: dict[str, list[Any]] = {}
+    for family, name_of in ITEM_NAMES.items():
+        sent, before = digests.get(family, {}), base.get(family, {})
+        delta[family] = [item for item in payload.get(family) or []
+                         if before.get(name_of(item)) != sent[name_of(item)]]
+        removed[family] = [list(name) if isinstance(name, tuple) else name
+                           for name in before if name not in sent]
+    delta["removed"] = removed
+    return delta

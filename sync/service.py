@@ -21,7 +21,16 @@ from sync import quote_request
 from sync.build import Rows, build_snapshot, m2o_id, m2o_name
 from sync.config import ConfigError, Settings
 from sync.odoo import OdooClient, OdooError, server_version
-from sync.payload import build_payload, failed_payload, odoo_datetime, order_payload
+from sync.payload import (
+    Digests,
+    build_payload,
+    delta_payload,
+    failed_payload,
+    input_digests,
+    item_digests,
+    odoo_datetime,
+    order_payload,
+)
 from sync.reader import SPECS, OdooReader, Progress, ReadReport, snapshot_digest
 from sync.runs import RunError, plan_digest, run_key
 from sync.state import StateStore
@@ -83,6 +92,18 @@ class CurrentPlan:
     run_key: str
     applied: bool
     checked_at: dt.datetime | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class SentPlan:
+    """What Odoo shows since this service applied run ``run_key``: the digest of every item
+    sent (kept in memory only: after a restart the first apply is a full one), and the day
+    it was planned on (a new day sends the whole plan again: the addon writes a promise
+    before today as today)."""
+
+    run_key: str
+    today: dt.date
+    digests: Digests
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,6 +177,8 @@ class PlanningService:
         self.metrics = Metrics()
         self.last_error: str = ""
         self.last_ignored: str = ""  # why Odoo ignored the last plan it was sent
+        self.sent: SentPlan | None = None  # what the next apply may be a delta against
+        self.last_sent = ""  # what the last apply sent: the full plan or a delta of n items
         self.odoo_reachable: bool | None = None
         self.last_poll_at: dt.datetime | None = None
         self._run_lock = threading.Lock()
@@ -401,16 +424,8 @@ class PlanningService:
             # a user edit since the read may be stamped over by the apply: its family is
             # read again, whole, by the next poll
             self.reader.changed_since_read()
-            try:
-                answer = self.client.call_applying(APPLY_MODEL, "apply_plan", payload)
-            except OdooError as error:
-                self.store.finish_run(key, "failed", 0.0, error=str(error))
-                if (f"Object {APPLY_MODEL} doesn't exist" in str(error)
-                        or f"the model {APPLY_MODEL!r} does not exist" in str(error)):
-                    raise OdooError(
-                        f"{error} - is the addon sale_capacity_promise installed in "
-                        f"database {self.settings.odoo_db}?") from error
-                raise
+            digests = item_digests(payload, input_digests(rows))
+            answer = self._apply(key, payload, digests, last.get("key", ""), snapshot.today)
             if isinstance(answer, dict) and answer.get("ignored"):
                 self.last_ignored = str(answer.get("reason") or "no reason given")
                 log.warning("Odoo ignored run %s: %s", key, self.last_ignored)
@@ -419,11 +434,42 @@ class PlanningService:
                 current = CurrentPlan(snapshot, result, self.clock(), key, False, self.clock())
                 return current, "ignored"
             applied = True
+            self.sent = SentPlan(key, snapshot.today, digests)
+            log.info("run %s applied: %s", key, self.last_sent)
             self.store.set_meta("last_applied", {"key": key, "plan": digest, "data": data})
         self.store.finish_run(key, "applied" if applied else "planned", 0.0, result.summary())
         phases["apply"] = time.perf_counter() - mark
         current = CurrentPlan(snapshot, result, self.clock(), key, applied, self.clock())
         return current, "applied" if applied else "planned"
+
+    def _apply(self, key: str, payload: dict[str, Any], digests: Digests, base_key: str,
+               today: dt.date) -> Any:
+        """Send the plan: as a delta against what this service last applied when Odoo still
+        shows that run, else (or when the addon asks for it) whole, in the same poll."""
+        sent = self.sent
+        if sent is not None and base_key and sent.run_key == base_key and sent.today == today:
+            delta = delta_payload(payload, digests, sent.digests, base_key)
+            items = sum(len(delta[family]) for family in digests)
+            removed = sum(len(names) for names in delta["removed"].values())
+            self.last_sent = f"delta of {items} items, {removed} removed"
+            answer = self._send(key, delta)
+            if not (isinstance(answer, dict) and answer.get("full_plan_needed")):
+                return answer
+            log.info("Odoo needs the full plan for run %s: %s", key, answer.get("reason"))
+        self.last_sent = "full plan"
+        return self._send(key, payload)
+
+    def _send(self, key: str, payload: dict[str, Any]) -> Any:
+        try:
+            return self.client.call_applying(APPLY_MODEL, "apply_plan", payload)
+        except OdooError as error:
+            self.store.finish_run(key, "failed", 0.0, error=str(error))
+            if (f"Object {APPLY_MODEL} doesn't exist" in str(error)
+                    or f"the model {APPLY_MODEL!r} does not exist" in str(error)):
+                raise OdooError(
+                    f"{error} - is the addon sale_capacity_promise installed in "
+                    f"database {self.settings.odoo_db}?") from error
+            raise
 
     def odoo_live(self, max_age: float = 5.0) -> tuple[bool, str]:
         """Whether Odoo answers now: its version page (no login, no database work), asked

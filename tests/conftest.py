@@ -33,12 +33,26 @@ def _addon_payload_module() -> Any:
     return sys.modules[name]
 
 
+# a delta's families, each item named as the addon keys it
+_ITEM_NAMES = {
+    "orders": lambda item: item["order_id"],
+    "productions": lambda item: item["production_id"],
+    "suggestions": lambda item: item["key"],
+    "load": lambda item: [item["workcenter_id"], item["date"]],
+    "bring_forward": lambda item: item["purchase_line_id"],
+}
+
+
 class AddonStub:
     """``capacity.planner.run.apply_plan`` and ``get_service_settings`` as the addon answers
-    them: payloads checked by the addon's reader, one run per key, older runs ignored."""
+    them: payloads checked by the addon's reader, one run per key, older runs ignored, a delta
+    applied on the run it names (else ignored with ``full_plan_needed``). ``applied`` holds each
+    run's whole plan as Odoo then shows it (a delta merged into the plan before it);
+    ``received`` what was sent."""
 
     def __init__(self) -> None:
         self.applied: list[dict[str, Any]] = []
+        self.received: list[dict[str, Any]] = []
         self.settings: dict[str, Any] = {"quotations_hold_capacity": False, "horizon_days": 180}
         self.refuse: str | None = None
 
@@ -50,16 +64,42 @@ class AddonStub:
             raise UserError(f"The plan was refused: {error}") from error
         if self.refuse:
             raise UserError(self.refuse)
+        self.received.append(payload)
         for number, earlier in enumerate(self.applied, start=1):
             if earlier["run_key"] == payload["run_key"]:
                 return {"run_id": number, "ignored": False, "already_applied": True}
         if self.applied and payload["snapshot_at"] < self.applied[-1]["snapshot_at"]:
             return {"run_id": False, "ignored": True, "reason": "older than the last run"}
+        base = payload.get("base_run_key")
+        if base:
+            if not self.applied or self.applied[-1]["run_key"] != base:
+                return {"run_id": False, "ignored": True, "full_plan_needed": True,
+                        "reason": "not the latest applied run"}
+            payload = _merged(self.applied[-1], payload)
         self.applied.append(payload)
         return {"run_id": len(self.applied), "ignored": False}
 
     def get_service_settings(self) -> dict[str, Any]:
         return dict(self.settings)
+
+
+def _merged(plan: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
+    """The whole plan after ``delta``: its items replace those of the same name, in place, new
+    ones come last, removed ones go; the rest of the run is the delta's."""
+    merged = {key: value for key, value in delta.items()
+              if key not in ("base_run_key", "removed", "totals")}
+    for family, name_of in _ITEM_NAMES.items():
+        items = {_hashable(name_of(item)): item for item in plan.get(family) or []}
+        for name in (delta.get("removed") or {}).get(family) or []:
+            items.pop(_hashable(name), None)
+        for item in delta.get(family) or []:
+            items[_hashable(name_of(item))] = item
+        merged[family] = list(items.values())
+    return merged
+
+
+def _hashable(name: Any) -> Any:
+    return tuple(name) if isinstance(name, list) else name
 
 
 @contextlib.contextmanager

@@ -112,7 +112,7 @@ def test_optional_lists_may_be_left_out():
             lambda p: p["orders"][1].update(order_id=7),
             "orders[1].order_id: sale order 7 is listed twice",
         ),
-        (lambda p: p.update(version=2), "version: 2 is not supported"),
+        (lambda p: p.update(version=3), "version: 3 is not supported"),
         (
             lambda p: p.update(snapshot_at="2026-11-23T05:00:00"),
             "snapshot_at: '2026-11-23T05:00:00' is not a datetime",
@@ -318,3 +318,46 @@ def test_a_plan_of_existing_records_has_no_reference_error():
     plan = plan_payload.parse_plan(_plan())
     assert plan_payload.check_references(plan, (1, "Main"), _Odoo(records).lookup,
                                          lambda uom, other: True) == []
+
+
+def _delta(**changes):
+    delta = _plan(version=2, base_run_key="cp-base", orders=PLAN["orders"][:1],
+                  removed={"orders": [99], "suggestions": ["old"],
+                           "load": [[1, "2026-11-25"]], "productions": [7]},
+                  totals={"orders": 2, "late": 1, "cannot_plan": 0, "suggestions": 1,
+                          "workcenter_days": 1})
+    delta.update(changes)
+    return delta
+
+
+def test_a_delta_is_read_with_its_removals_and_totals():
+    plan = plan_payload.parse_plan(_delta())
+    assert plan.is_delta and plan.base_run_key == "cp-base"
+    assert plan.removed.orders == (99,) and plan.removed.suggestions == ("old",)
+    assert plan.removed.load == ((1, datetime.date(2026, 11, 25)),)
+    assert plan.totals.orders == 2 and plan.totals.late == 1
+    assert not plan_payload.parse_plan(_plan()).is_delta
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda p: p.update(version=1), "base_run_key: a delta needs version 2, not 1"),
+        (lambda p: p.pop("totals"), "totals: missing"),
+        (lambda p: p["totals"].update(late=-1), "totals.late: -1 is not a count"),
+        (lambda p: p["removed"].update(load=[[1]]),
+         r"removed.load[0]: [1] is not [workcenter_id, date]"),
+        (lambda p: p["removed"].update(load=[[1, "25/11/2026"]]),
+         "removed.load[0][1]: '25/11/2026' is not a date"),
+        (lambda p: p["removed"].update(orders=["9"]),
+         "removed.orders[0]: '9' is not an integer"),
+        (lambda p: p["removed"].update(orders=[PLAN["orders"][0]["order_id"]]),
+         "removed.orders[0]: 7 is also in orders"),
+    ],
+)
+def test_a_bad_delta_names_element_and_field(change, message):
+    delta = _delta()
+    change(delta)
+    with pytest.raises(plan_payload.PayloadError) as error:
+        plan_payload.parse_plan(delta)
+    assert str(error.value).startswith(message)

@@ -22,6 +22,8 @@ import pytest
 from dockerfile_parse import DockerfileParser
 from fake_odoo import TEST_API_KEY, FakeOdoo, start_fake_odoo
 
+from sync.payload import PAYLOAD_VERSION
+
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 60
 TOKEN = "deploy-test-token"  # noqa: S105 - a test value
@@ -127,7 +129,7 @@ def test_image_command_serves_health_against_odoo(
         status, body = get(f"{base}/health", token=TOKEN)
         health = json.loads(body)
         assert health["status"] == "up" and health["plan"]["applied"] is True
-        assert len(applied) == 1 and applied[0]["version"] == 1
+        assert len(applied) == 1 and applied[0]["version"] == PAYLOAD_VERSION
         assert applied[0]["run_key"] == health["plan"]["run"]
 
         assert get(f"{base}/metrics")[0] == 200

@@ -10,6 +10,10 @@ lookup per model by ``capacity.planner.run``.
 
 Keys this version does not know (a newer service may send more, such as the
 work orders' start and end) are ignored.
+
+Version 2 adds the delta: a plan with ``base_run_key`` carries only the items
+that changed since that run, the items it removed (``removed``) and the run's
+``totals``; see :class:`Removed` and :class:`Totals`.
 """
 
 import datetime
@@ -17,9 +21,9 @@ import json
 import math
 from dataclasses import dataclass
 
-PAYLOAD_VERSION = 1
-DATE_FORMAT = "%Y-%m-%d"
-DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+PAYLOAD_VERSION = 2
+# the versions this addon reads: 1 is always a full plan
+PAYLOAD_VERSIONS = (1, 2)
 PROMISE_STATUSES = ("on_time", "late", "cannot_plan")
 PLAN_STATUSES = ("optimized", "constructive", "failed")
 SOLVER_STATUSES = (
@@ -131,6 +135,29 @@ class Solver:
 
 
 @dataclass(frozen=True)
+class Removed:
+    """What a delta takes away from its base run: order ids, production ids,
+    suggestion keys, ``(work center id, date)`` of load days, purchase line ids."""
+
+    orders: tuple = ()
+    productions: tuple = ()
+    suggestions: tuple = ()
+    load: tuple = ()
+    bring_forward: tuple = ()
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A delta's counts over the whole plan, for its planner run."""
+
+    orders: int
+    late: int
+    cannot_plan: int
+    suggestions: int
+    workcenter_days: int
+
+
+@dataclass(frozen=True)
 class Plan:
     run_key: str
     company_id: int
@@ -144,6 +171,14 @@ class Plan:
     productions: tuple
     suggestions: tuple
     load: tuple
+    # a delta's: the run it applies on, what it removes, the whole plan's counts
+    base_run_key: str = ""
+    removed: Removed | None = None
+    totals: Totals | None = None
+
+    @property
+    def is_delta(self):
+        return bool(self.base_run_key)
 
 
 @dataclass(frozen=True)
@@ -256,10 +291,12 @@ def _choice(value, path, choices):
 def _date(value, path, nullable=False):
     if value is None and nullable:
         return None
+    # fromisoformat is many times faster than strptime (tens of thousands of dates in a
+    # plan); the shape check keeps it to YYYY-MM-DD
     try:
-        if not isinstance(value, str) or len(value) != 10:
+        if not isinstance(value, str) or len(value) != 10 or value[4] != "-" or value[7] != "-":
             raise ValueError
-        return datetime.datetime.strptime(value, DATE_FORMAT).date()
+        return datetime.date.fromisoformat(value)
     except ValueError:
         raise PayloadError(
             path, f"{_describe(value)} is not a date (YYYY-MM-DD)"
@@ -268,9 +305,17 @@ def _date(value, path, nullable=False):
 
 def _datetime(value, path):
     try:
-        if not isinstance(value, str) or len(value) != 19:
+        if (
+            not isinstance(value, str)
+            or len(value) != 19
+            or value[10] != " "
+            or value[4] != "-"
+            or value[7] != "-"
+            or value[13] != ":"
+            or value[16] != ":"
+        ):
             raise ValueError
-        return datetime.datetime.strptime(value, DATETIME_FORMAT)
+        return datetime.datetime.fromisoformat(value)
     except ValueError:
         raise PayloadError(
             path, f"{_describe(value)} is not a datetime (YYYY-MM-DD HH:MM:SS, UTC)"
@@ -484,6 +529,71 @@ def _read_solver(raw, path):
     )
 
 
+def _read_removed(raw, path):
+    raw = _mapping(raw or {}, path)
+
+    def ids(key):
+        return tuple(
+            _integer(item, f"{path}.{key}[{index}]")
+            for index, item in enumerate(_list(raw.get(key) or [], f"{path}.{key}"))
+        )
+
+    load = []
+    for index, item in enumerate(_list(raw.get("load") or [], f"{path}.load")):
+        item_path = f"{path}.load[{index}]"
+        if not isinstance(item, list | tuple) or len(item) != 2:
+            raise PayloadError(item_path, f"{_describe(item)} is not [workcenter_id, date]")
+        load.append(
+            (_integer(item[0], f"{item_path}[0]"), _date(item[1], f"{item_path}[1]"))
+        )
+    return Removed(
+        orders=ids("orders"),
+        productions=ids("productions"),
+        suggestions=tuple(
+            _text(item, f"{path}.suggestions[{index}]", required=True)
+            for index, item in enumerate(
+                _list(raw.get("suggestions") or [], f"{path}.suggestions")
+            )
+        ),
+        load=tuple(load),
+        bring_forward=ids("bring_forward"),
+    )
+
+
+def _read_totals(raw, path):
+    raw = _mapping(raw, path)
+
+    def count(key):
+        value = _require(raw, key, path)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise PayloadError(f"{path}.{key}", f"{_describe(value)} is not a count")
+        return value
+
+    return Totals(
+        orders=count("orders"),
+        late=count("late"),
+        cannot_plan=count("cannot_plan"),
+        suggestions=count("suggestions"),
+        workcenter_days=count("workcenter_days"),
+    )
+
+
+def _check_removed(plan):
+    """An item a delta lists is not also removed by it."""
+    listed = {
+        "orders": {order.order_id for order in plan.orders},
+        "productions": {production.production_id for production in plan.productions},
+        "suggestions": {suggestion.key for suggestion in plan.suggestions},
+        "load": {(day.workcenter_id, day.date) for day in plan.load},
+    }
+    for key, names in listed.items():
+        for index, name in enumerate(getattr(plan.removed, key)):
+            if name in names:
+                raise PayloadError(
+                    f"removed.{key}[{index}]", f"{_describe(name)} is also in {key}"
+                )
+
+
 def _read_all(raw, key, reader):
     return tuple(
         reader(item, f"{key}[{index}]")
@@ -502,11 +612,17 @@ def parse_plan(raw):
     """
     raw = _mapping(raw, "payload")
     version = _require(raw, "version", "")
-    if version != PAYLOAD_VERSION:
+    if isinstance(version, bool) or version not in PAYLOAD_VERSIONS:
         raise PayloadError(
             "version",
-            f"{_describe(version)} is not supported (expected {PAYLOAD_VERSION})",
+            f"{_describe(version)} is not supported: this addon reads versions "
+            f"{', '.join(str(known) for known in PAYLOAD_VERSIONS)}; update the addon "
+            "to the planning service's version",
         )
+    base_run_key = raw.get("base_run_key") or ""
+    if base_run_key and version < 2:
+        raise PayloadError("base_run_key", f"a delta needs version 2, not {version}")
+    base_run_key = _text(base_run_key, "base_run_key")
     started_at = _datetime(_require(raw, "started_at", ""), "started_at")
     finished_at = _datetime(_require(raw, "finished_at", ""), "finished_at")
     if finished_at < started_at:
@@ -529,6 +645,9 @@ def parse_plan(raw):
         productions=_read_all(raw, "productions", _read_production),
         suggestions=_read_all(raw, "suggestions", _read_suggestion),
         load=_read_all(raw, "load", _read_load_day),
+        base_run_key=base_run_key,
+        removed=_read_removed(raw.get("removed"), "removed") if base_run_key else None,
+        totals=_read_totals(_require(raw, "totals", ""), "totals") if base_run_key else None,
     )
     if len(plan.run_key) > 128:
         raise PayloadError("run_key", "is longer than 128 characters")
@@ -552,6 +671,10 @@ def parse_plan(raw):
         "work center and date",
         "date",
     )
+    if plan.is_delta:
+        _check_removed(plan)
+        if plan.status == "failed":
+            raise PayloadError("base_run_key", "a failed run is never a delta")
     if plan.status == "failed":
         for key in ("orders", "productions", "suggestions", "load"):
             if getattr(plan, key):

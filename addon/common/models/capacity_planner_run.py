@@ -165,7 +165,9 @@ class CapacityPlannerRun(models.Model):
         ``{"run_id": id, "ignored": False}``; a run key applied before returns
         that run with ``"already_applied": True``, changes nothing but the run's
         ``checked_at``; a plan computed from data older than the last applied one
-        returns ``{"run_id": False, "ignored": True, "reason": ...}``.
+        returns ``{"run_id": False, "ignored": True, "reason": ...}``, and a delta
+        whose ``base_run_key`` is not the company's latest applied run the same with
+        ``"full_plan_needed": True``.
         """
         self._check_service_caller()
         try:
@@ -193,18 +195,39 @@ class CapacityPlannerRun(models.Model):
             )
             _logger.info("Planner run %s ignored: %s", plan.run_key, reason)
             return {"run_id": False, "ignored": True, "reason": reason}
+        if plan.is_delta and (not latest or latest.run_key != plan.base_run_key):
+            reason = _(
+                "This plan carries only what changed since run %(base)s, which is not "
+                "the latest applied run (%(latest)s): the full plan is needed.",
+                base=plan.base_run_key,
+                latest=latest.run_key if latest else "-",
+            )
+            _logger.info("Planner run %s ignored: %s", plan.run_key, reason)
+            return {
+                "run_id": False,
+                "ignored": True,
+                "full_plan_needed": True,
+                "reason": reason,
+            }
         runs._check_plan_references(plan, company)
         run = runs.create(runs._prepare_run_values(plan, company))
         if plan.status != "failed":
-            self.env["sale.order"]._capacity_apply_plan(run, plan.orders)
+            # a delta's absent items are left as they are; a full plan's are cleared
+            removed = plan.removed
+            self.env["sale.order"]._capacity_apply_plan(
+                run, plan.orders, removed and removed.orders
+            )
             self.env["mrp.production"]._capacity_apply_plan(plan.productions)
             self.env["capacity.purchase.suggestion"]._capacity_apply_plan(
-                run, plan.suggestions
+                run, plan.suggestions, removed and removed.suggestions
             )
-            self.env["capacity.workcenter.load"]._capacity_apply_plan(run, plan.load)
+            self.env["capacity.workcenter.load"]._capacity_apply_plan(
+                run, plan.load, removed and removed.load
+            )
         _logger.info(
-            "Planner run %s applied: %d orders, %d suggestions, %d work center days",
+            "Planner run %s applied (%s): %d orders, %d suggestions, %d work center days",
             run.run_key,
+            f"delta on {plan.base_run_key}" if plan.is_delta else "full plan",
             run.order_count,
             run.suggestion_count,
             run.workcenter_day_count,
@@ -247,6 +270,13 @@ class CapacityPlannerRun(models.Model):
 
     @api.model
     def _prepare_run_values(self, plan, company):
+        totals = plan.totals or plan_payload.Totals(
+            orders=len(plan.orders),
+            late=sum(1 for order in plan.orders if order.status == "late"),
+            cannot_plan=sum(1 for order in plan.orders if order.status == "cannot_plan"),
+            suggestions=len(plan.suggestions),
+            workcenter_days=len(plan.load),
+        )
         return {
             "run_key": plan.run_key,
             "company_id": company.id,
@@ -260,13 +290,11 @@ class CapacityPlannerRun(models.Model):
             "solver_gap": plan.solver.gap or 0.0,
             "solver_seconds": plan.solver.seconds,
             "solver_message": plan.solver.message,
-            "order_count": len(plan.orders),
-            "late_count": sum(1 for order in plan.orders if order.status == "late"),
-            "cannot_plan_count": sum(
-                1 for order in plan.orders if order.status == "cannot_plan"
-            ),
-            "suggestion_count": len(plan.suggestions),
-            "workcenter_day_count": len(plan.load),
+            "order_count": totals.orders,
+            "late_count": totals.late,
+            "cannot_plan_count": totals.cannot_plan,
+            "suggestion_count": totals.suggestions,
+            "workcenter_day_count": totals.workcenter_days,
             "warnings": "\n".join(plan.warnings),
         }
 

@@ -154,9 +154,25 @@ class CapacityPurchaseSuggestion(models.Model):
 
     @api.depends("peg_ids.sale_order_id", "peg_ids.production_id")
     def _compute_served_orders(self):
-        for suggestion in self:
-            suggestion.sale_order_ids = suggestion.peg_ids.sale_order_id
-            suggestion.production_ids = suggestion.peg_ids.production_id
+        if not all(self._ids):  # a form's new records: assigned as usual
+            for suggestion in self:
+                suggestion.sale_order_ids = suggestion.peg_ids.sale_order_id
+                suggestion.production_ids = suggestion.peg_ids.production_id
+            return
+        # what assigning each record does (``Field.write``), for all at once: one by one,
+        # the two thousand suggestions of a plan took a second
+        for name, peg_field in (
+            ("sale_order_ids", "sale_order_id"),
+            ("production_ids", "production_id"),
+        ):
+            field = self._fields[name]
+            self.env.remove_to_compute(field, self)
+            field.write_batch(
+                [
+                    (suggestion, [Command.set(suggestion.peg_ids[peg_field].ids)])
+                    for suggestion in self
+                ]
+            )
 
     @api.depends("sale_order_ids", "production_ids")
     def _compute_served_names(self):
@@ -187,9 +203,10 @@ class CapacityPurchaseSuggestion(models.Model):
     # -- a planner run's suggestions -----------------------------------------
 
     @api.model
-    def _capacity_apply_plan(self, run, suggestions):
+    def _capacity_apply_plan(self, run, suggestions, removed=None):
         """Make the company's open suggestions those of ``run``
-        (``plan_payload.Suggestion``), by key.
+        (``plan_payload.Suggestion``), by key; with a delta, apply its suggestions
+        and remove the open ones whose keys are in ``removed``, leaving the others.
 
         A suggestion whose key is already known keeps its record, state and RFQ
         line (an ordered suggestion is never reopened); its figures and the demand
@@ -198,15 +215,14 @@ class CapacityPurchaseSuggestion(models.Model):
         """
         records = self.sudo()
         keys = [suggestion.key for suggestion in suggestions]
+        if removed is None:
+            scope = ["|", ("state", "=", "open"), ("key", "in", keys)]
+        else:
+            scope = [("key", "in", keys + list(removed))]
         existing = {
             record.key: record
             for record in records.search(
-                [
-                    ("company_id", "=", run.company_id.id),
-                    "|",
-                    ("state", "=", "open"),
-                    ("key", "in", keys),
-                ]
+                [("company_id", "=", run.company_id.id)] + scope
             )
         }
         pegs_of = self._capacity_pegs_of(records.concat(*existing.values()))

@@ -200,16 +200,26 @@ class CapacityWorkcenterLoad(models.Model):
         }
 
     @api.model
-    def _capacity_apply_plan(self, run, days):
+    def _capacity_apply_plan(self, run, days, removed=None):
         """Make the company's load what ``run`` planned (``plan_payload.LoadDay``):
         a day already there is updated only if its hours changed, a new one is
-        created, and the days the run no longer plans are removed. ``run_id`` is
-        the run that last changed the day."""
+        created, and the days the run no longer plans are removed (with a delta,
+        the ``(work center, date)`` in ``removed``; the others are left). ``run_id``
+        is the run that last changed the day."""
         loads = self.sudo()
+        domain = [("company_id", "=", run.company_id.id)]
+        if removed is not None:
+            named = {(day.workcenter_id, day.date) for day in days} | set(removed)
+            domain += [
+                ("workcenter_id", "in", list({name[0] for name in named})),
+                ("date", "in", list({name[1] for name in named})),
+            ]
         existing = {
             (load.workcenter_id.id, load.date): load
-            for load in loads.search([("company_id", "=", run.company_id.id)])
+            for load in (loads.search(domain) if removed is None or named else loads)
         }
+        if removed is not None:
+            existing = {name: load for name, load in existing.items() if name in named}
         to_create = []
         to_write = {}
         for day in days:

@@ -208,12 +208,15 @@ class SaleOrder(models.Model):
     # -- a planner run's promises -------------------------------------------
 
     @api.model
-    def _capacity_apply_plan(self, run, promises):
+    def _capacity_apply_plan(self, run, promises, removed=None):
         """Write the promises of ``run`` that changed, and clear those of the company's
-        open orders the run no longer plans (nothing left to deliver, or only services).
+        open orders the run no longer plans (nothing left to deliver, or only services):
+        with a full plan (``removed`` None) every open order it leaves out, with a delta
+        the orders in ``removed``.
 
         An unchanged promise is left alone, stamp included, unless it shows as stale:
-        then it is confirmed against the current lines. ``promises`` are
+        then it is confirmed against the current lines (a delta does so for the planned
+        orders it leaves out too, as the full plan would). ``promises`` are
         ``plan_payload.OrderPromise``; the records were checked to exist.
         """
         today = fields.Date.context_today(self)
@@ -242,22 +245,48 @@ class SaleOrder(models.Model):
             )
             if stale or not current["capacity_run_id"] or differs(current, values):
                 changed[current["id"]] = dict(values, **stamp)
+        if removed is not None:
+            stale = self._capacity_stale_planned(run, [*wanted, *removed])
+            changed.update(dict.fromkeys(stale, stamp))
         write_each(orders, changed)
         self.env["sale.order.line"]._capacity_apply_plan(
             orders.browse(list(wanted)),
             [line for promise in promises for line in promise.lines],
         )
-        dropped = orders.search(
+        domain = [
+            ("company_id", "=", run.company_id.id),
+            ("state", "in", ["draft", "sent", "sale"]),
+            ("capacity_run_id", "!=", False),
+            ("id", "not in", list(wanted)),
+        ]
+        if removed is not None:
+            domain.append(("id", "in", list(removed)))
+        dropped = orders.search(domain) if removed is None or removed else orders
+        if dropped:
+            dropped.write(dict(_NO_PROMISE, capacity_run_id=False))
+            self.env["sale.order.line"]._capacity_apply_plan(dropped, [])
+
+    @api.model
+    def _capacity_stale_planned(self, run, listed):
+        """Ids of the company's open orders an earlier run planned, not in ``listed``
+        (the ids a delta lists or removes),
+        that show as stale: a delta leaves their promise as it is, and confirms it
+        against the lines as they were read, as a full plan does."""
+        rows = self.sudo().search_read(
             [
                 ("company_id", "=", run.company_id.id),
                 ("state", "in", ["draft", "sent", "sale"]),
                 ("capacity_run_id", "!=", False),
-                ("id", "not in", list(wanted)),
-            ]
+                ("capacity_lines_changed_at", "!=", False),
+                ("id", "not in", list(listed)),
+            ],
+            ["capacity_computed_at", "capacity_lines_changed_at"],
         )
-        if dropped:
-            dropped.write(dict(_NO_PROMISE, capacity_run_id=False))
-            self.env["sale.order.line"]._capacity_apply_plan(dropped, [])
+        return [
+            row["id"]
+            for row in rows
+            if is_stale(row["capacity_computed_at"], row["capacity_lines_changed_at"])
+        ]
 
     # -- Use this date ---------------------------------------------------------
 

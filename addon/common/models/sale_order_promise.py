@@ -440,36 +440,41 @@ class SaleOrder(models.Model):
     # -- the planner's runs and the checks write through here -------------------------
 
     @api.model
-    def _capacity_apply_plan(self, run, promises):
+    def _capacity_apply_plan(self, run, promises, removed=None):
         """The run's promises, then their history and alerts: a run writes the promises
         in bulk (``write_each``, not ``write``), so what changed is compared here, for
-        the orders it plans and those it stops planning."""
+        the orders it plans and those it stops planning (a delta's ``removed``)."""
         orders = self.with_context(
             capacity_promise_source="run", capacity_promise_run_id=run.id
         )
         planned_ids = [promise.order_id for promise in promises]
-        orders._capacity_end_holds(run, set(planned_ids))
-        watched = orders.sudo().search(
-            [
-                ("company_id", "=", run.company_id.id),
-                ("state", "in", ["draft", "sent", "sale"]),
-                "|",
-                ("id", "in", planned_ids),
-                ("capacity_run_id", "!=", False),
-            ]
-        )
+        orders._capacity_end_holds(run, set(planned_ids), removed)
+        domain = [
+            ("company_id", "=", run.company_id.id),
+            ("state", "in", ["draft", "sent", "sale"]),
+        ]
+        if removed is None:
+            domain += ["|", ("id", "in", planned_ids), ("capacity_run_id", "!=", False)]
+        else:
+            # a delta changes the orders it lists and removes, no other
+            domain.append(("id", "in", planned_ids + list(removed)))
+        watched = orders.sudo().search(domain)
         before = watched._capacity_promise_values()
         result = super(
             SaleOrder, orders.with_context(capacity_promise_untracked=True)
-        )._capacity_apply_plan(run, promises)
+        )._capacity_apply_plan(run, promises, removed)
         watched._capacity_record_projection(before)
         # the run's count of late orders by the one status rule, not the planner's
         # (short by quantity counts: the customer does not get everything by the date)
-        run.sudo().late_count = len(
-            watched.filtered(
-                lambda order: order.id in planned_ids
-                and misses_target(order.capacity_status)
+        if removed is None:
+            planned = watched.filtered(lambda order: order.id in planned_ids)
+        else:
+            # a delta's run plans the orders an earlier run planned and it kept
+            planned = orders.sudo().search(
+                domain[:2] + [("capacity_run_id", "!=", False)]
             )
+        run.sudo().late_count = len(
+            planned.filtered(lambda order: misses_target(order.capacity_status))
         )
         return result
 
@@ -494,12 +499,12 @@ class SaleOrder(models.Model):
         }
 
     @api.model
-    def _capacity_end_holds(self, run, planned_ids):
+    def _capacity_end_holds(self, run, planned_ids, removed=None):
         """Count, on ``run``, the quotations whose hold of capacity ended since the last
         run: expired (past their expiration date, the service no longer plans them),
         lost (their CRM opportunity is lost, nor are they planned) or cancelled; a
         cancelled one's promise is cleared so that it is counted once (the others'
-        are cleared as no longer planned)."""
+        are cleared as no longer planned). With a delta, only those it removes."""
         params = self.env["ir.config_parameter"].sudo()
         if not params.get_param("sale_capacity_promise.quotations_hold_capacity"):
             return
@@ -511,6 +516,7 @@ class SaleOrder(models.Model):
                 ("capacity_run_id", "!=", False),
                 ("id", "not in", list(planned_ids)),
             ]
+            + ([] if removed is None else [("id", "in", list(removed))])
         )
         cancelled = held.filtered(lambda order: order.state == "cancel")
         today = fields.Date.context_today(self, run.snapshot_at)

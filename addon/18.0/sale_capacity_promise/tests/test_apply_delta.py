@@ -1,0 +1,1 @@
+../../../common/tests/test_apply_delta.py
