@@ -48,18 +48,18 @@ def dumps(value: Any, sort_keys: bool = False,
     return piece(value)
 
 
-def _size(value: Any) -> int:
-    """How many values ``value`` holds, however deep, counted up to ``PIECE``."""
+def _size(value: Any, depth: int = 2) -> int:
+    """About how many values ``value`` holds: counted ``depth`` levels down, the containers
+    below by their length (looking at every value cost as much as encoding it), up to
+    ``PIECE``."""
     if not isinstance(value, dict | list | tuple):
         return 0
-    count = 0
-    pending: list[Any] = [value]
-    while pending:
-        item = pending.pop()
-        for inner in item.values() if isinstance(item, dict) else item:
-            count += 1
+    count = len(value)
+    if count >= PIECE or depth == 0:
+        return count
+    for inner in value.values() if isinstance(value, dict) else value:
+        if isinstance(inner, dict | list | tuple):
+            count += _size(inner, depth - 1)
             if count >= PIECE:
                 return count
-            if isinstance(inner, dict | list | tuple):
-                pending.append(inner)
     return count

@@ -32,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 from sync.odoo import OdooClient, OdooError
-from sync.state import StateStore
+from sync.state import StateStore, content_digest
 
 log = logging.getLogger(__name__)
 
@@ -738,17 +738,17 @@ def _any_of(terms: list[list[Any]]) -> list[Any]:
     return domain
 
 
-def snapshot_digest(rows: dict[str, list[dict[str, Any]]], user: dict[str, Any]) -> str:
+def snapshot_digest(rows: dict[str, list[dict[str, Any]]], user: dict[str, Any],
+                    models: dict[str, str] | None = None) -> str:
     """A digest of what the planner is given: every stored record without its ``write_date``
-    (so a record rewritten with the same values digests the same)."""
+    (so a record rewritten with the same values digests the same). ``models``: the digest of
+    each model's records (:meth:`StateStore.model_digests`, kept between polls), if known."""
     import hashlib
 
     digest = hashlib.sha256()
     digest.update(json.dumps({k: user.get(k) for k in ("company_id", "tz")}, sort_keys=True,
                              default=str).encode())
     for model in sorted(rows):
-        digest.update(model.encode())
-        for row in rows[model]:
-            content = {k: v for k, v in row.items() if k != "write_date"}
-            digest.update(json.dumps(content, sort_keys=True, default=str).encode())
+        known = models.get(model) if models is not None else None
+        digest.update((known or content_digest(model, rows[model])).encode())
     return digest.hexdigest()

@@ -401,7 +401,7 @@ class PlanningService:
         phases["plan"] = time.perf_counter() - mark
         phases["planner"] = result.timings.get("total", 0.0)
         mark = time.perf_counter()
-        data = snapshot_digest(rows, self.reader.user)
+        data = snapshot_digest(rows, self.reader.user, self.store.model_digests())
         # the moment of the data, which a re-quoted plan's clock may be older than: promises
         # are stamped with it, and lines changed before it are not stale
         payload = build_payload(snapshot, result, self._company_id(), report.started_at,

@@ -142,3 +142,40 @@ def test_sync_rebuilds_a_damaged_store_when_asked(addon_odoo, tmp_path, monkeypa
     assert "--rebuild-state" in capsys.readouterr().err
     assert main(["sync", "--once", "--rebuild-state"]) == 0
     assert "written to Odoo" in capsys.readouterr().out and addon.applied
+
+
+def test_the_records_are_loaded_again_only_for_the_models_that_changed(tmp_path):
+    from sqlalchemy import event
+
+    from sync.reader import snapshot_digest
+
+    store = StateStore(f"sqlite:///{tmp_path / 's.sqlite'}")
+    store.bind(*ODOO)
+    store.upsert("sale.order", [{"id": 1, "name": "S1", "write_date": "2026-01-01 00:00:00"}])
+    store.upsert("mrp.production", [{"id": 7, "name": "MO7", "write_date": "2026-01-01"}])
+    first = store.all_rows()
+    digests = store.model_digests()
+    queries: list[str] = []
+    event.listen(store.engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *rest: queries.append(statement))
+    assert store.all_rows() == first and store.model_digests() == digests and not queries
+    store.upsert("sale.order", [{"id": 2, "name": "S2", "write_date": "2026-01-02 00:00:00"}])
+    queries.clear()
+    rows = store.all_rows()
+    assert [row["id"] for row in rows["sale.order"]] == [1, 2]
+    assert rows["mrp.production"] is first["mrp.production"]  # not loaded again
+    changed = store.model_digests()
+    assert changed["sale.order"] != digests["sale.order"]
+    assert changed["mrp.production"] == digests["mrp.production"]
+    store.delete("mrp.production", [7])
+    assert "mrp.production" not in store.all_rows()
+    # the digest kept between polls is the one computed from the records themselves
+    rows = store.all_rows()
+    user = {"company_id": 1, "tz": "Europe/Brussels"}
+    assert snapshot_digest(rows, user, store.model_digests()) == snapshot_digest(rows, user)
+    # a record rewritten with the same values is no change, whatever its write_date
+    store.upsert("sale.order", [{"id": 2, "name": "S2", "write_date": "2026-03-01 00:00:00"}])
+    assert store.model_digests()["sale.order"] == changed["sale.order"]
+    store.reset()
+    assert store.all_rows() == {}
+    store.close()
