@@ -310,17 +310,7 @@ class OdooClient:
 
     def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
         """``model.method(*args, **kwargs)`` on the server."""
-        self.connect()
-        connection = self._connection
-        if self.protocol == "json2":
-            def invoke() -> Any:
-                return connection.call(model, method, args, kwargs)
-        else:
-            def invoke() -> Any:
-                return connection.get_service("object").execute_kw(
-                    connection.database, connection.user_id, connection.password, model,
-                    method, list(args), kwargs)
-        return self._retrying(f"{model}.{method}", invoke)
+        return self._retrying(f"{model}.{method}", self._invoker(model, method, args, kwargs))
 
     def call_applying(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
         """A call that changes Odoo and may take long (applying a plan): allowed
@@ -329,21 +319,23 @@ class OdooClient:
         make two transactions apply the same plan at once, so the failure is reported and the
         next poll sends the plan again (Odoo answers "already applied" if the first one
         went through)."""
-        self.connect()
-        connection = self._connection
+        invoke = self._invoker(model, method, args, kwargs)
         _CALL.timeout = self.settings.apply_timeout
         try:
-            if self.protocol == "json2":
-                def invoke() -> Any:
-                    return connection.call(model, method, args, kwargs)
-            else:
-                def invoke() -> Any:
-                    return connection.get_service("object").execute_kw(
-                        connection.database, connection.user_id, connection.password, model,
-                        method, list(args), kwargs)
             return self._retrying(f"{model}.{method}", invoke, once_sent=True)
         finally:
             _CALL.timeout = None
+
+    def _invoker(self, model: str, method: str, args: tuple[Any, ...],
+                 kwargs: dict[str, Any]) -> Callable[[], Any]:
+        """The call, connected, to be made (and made again) by :meth:`_retrying`."""
+        self.connect()
+        connection = self._connection
+        if self.protocol == "json2":
+            return lambda: connection.call(model, method, args, kwargs)
+        return lambda: connection.get_service("object").execute_kw(
+            connection.database, connection.user_id, connection.password, model, method,
+            list(args), kwargs)
 
     def fields(self, model: str, names: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
         """``fields_get`` of a model (cached): which of ``names`` (default: all its fields)
