@@ -4,13 +4,10 @@ the delta is based on, the full plan goes in the same poll."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from fake_odoo import FakeOdoo, start_fake_odoo
+import test_sync_poll
 from test_sync_poll import (
-    WritingAddon,
     edit_line,
     made_quotation_line,
     on_the_odoo_clock,
@@ -19,16 +16,7 @@ from test_sync_poll import (
 
 from sync.payload import ITEM_NAMES, build_payload
 
-
-@pytest.fixture
-def odoo() -> Iterator[tuple[FakeOdoo, WritingAddon]]:
-    """A fake Odoo 17 whose addon writes the promises it is sent as the service user."""
-    with start_fake_odoo() as server:
-        addon = WritingAddon(server.dataset, server.dataset.uid)
-        server.register_method("capacity.planner.run", "apply_plan", addon.apply_plan)
-        server.register_method("capacity.planner.run", "get_service_settings",
-                               addon.get_service_settings)
-        yield server, addon
+odoo = test_sync_poll.odoo  # the fake Odoo whose addon writes what it is sent
 
 
 def whole_plan(service) -> dict[str, Any]:
